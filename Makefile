@@ -1,0 +1,46 @@
+# Two entry points: `make demo` and `make test`. Both set everything up first;
+# the set-up is idempotent and does nothing when the venv is current.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CNI_BIN_DIR := /usr/lib/cni
+
+.PHONY: setup demo test lint typecheck unit bench clean system-deps
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml examples/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./examples
+	touch $@
+
+# Debian's reference CNI plugins (host-local, static) for the interop tests.
+system-deps:
+	@if [ ! -x $(CNI_BIN_DIR)/host-local ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containernetworking-plugins >/dev/null) \
+	      || echo "warning: could not install containernetworking-plugins"; \
+	  else echo "note: $(CNI_BIN_DIR)/host-local missing and cannot apt-get install (not root)"; fi; \
+	fi
+
+demo: setup
+	$(BIN)/python examples/demo.py
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup system-deps
+	$(BIN)/python -m pytest -q -n 2
+
+test: lint typecheck unit
+
+bench: setup system-deps
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The example Windows CNI plugins (nat, sdnbridge, sdnoverlay)."""
