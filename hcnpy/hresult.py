@@ -111,7 +111,7 @@ _TEXT: dict[int, str] = {
     HResult.HCN_E_INVALID_ENDPOINT: "the endpoint configuration is invalid or missing parameters",
     HResult.HCN_E_INVALID_POLICY: "the policy configuration is invalid or missing parameters",
     HResult.HCN_E_INVALID_POLICY_TYPE: "the policy type is invalid",
-    HResult.HCN_E_INVALID_REMOTE_ENDPOINT_OPERATION: "the operation is invalid on a remote endpoint",
+    HResult.HCN_E_INVALID_REMOTE_ENDPOINT_OPERATION: "invalid on a remote endpoint",
     HResult.HCN_E_NETWORK_ALREADY_EXISTS: "a network with this name already exists",
     HResult.HCN_E_LAYER_ALREADY_EXISTS: "the layer already exists",
     HResult.HCN_E_POLICY_ALREADY_EXISTS: "the policy already exists on this object",
