@@ -1,0 +1,1 @@
+"""Tests of the C ABI layer: cffi bindings, the stand-in library, tracing and replay."""

@@ -1,0 +1,99 @@
+"""Building, caching and finding the stand-in library."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hcnpy._native import Library
+from hcnpy.errors import HcnUnavailable
+from hcnpy.sim import _standin_build, standin
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the stand-in is built on POSIX")
+
+
+def test_warm_up_prints_the_cached_library(library: Library) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "HCNPY_SIM_LIBRARY"}
+    done = subprocess.run(
+        [sys.executable, "-m", "hcnpy.sim.standin"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == library.path
+
+
+def test_hcnpy_sim_library_names_a_prebuilt_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HCNPY_SIM_LIBRARY", "/opt/prebuilt/libstandin.so")
+    assert standin.library_path() == "/opt/prebuilt/libstandin.so"
+
+
+def test_the_cache_key_covers_the_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = standin.build_key()
+    assert key == standin.build_key() and len(key) == 16
+    monkeypatch.setattr(sys, "version", sys.version + " (patched)")
+    assert standin.build_key() != key
+
+
+def test_concurrent_first_use_builds_once(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "HCNPY_SIM_LIBRARY"}
+    env["HCNPY_SIM_CACHE"] = str(tmp_path)
+    code = "from hcnpy.sim.standin import library_path; print(library_path())"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    outputs = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err.decode()
+        outputs.append(out.decode().strip())
+    assert len(set(outputs)) == 1
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == [
+        Path(outputs[0]).name
+    ]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build-")]
+    # A fresh build is loadable and complete.
+    code = "from hcnpy._native import open_library as o; print(o('sim').leak_counters())"
+    env["HCNPY_SIM_STATE"] = str(tmp_path / "hns.sqlite3")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "(0, 0)", done.stderr
+
+
+def test_no_compiler_is_a_clear_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HCNPY_SIM_CACHE", str(tmp_path))
+    monkeypatch.setenv("CC", "no-such-compiler")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(HcnUnavailable) as caught:
+        standin.library_path()
+    message = str(caught.value)
+    assert "no C compiler found" in message
+    assert "HCNPY_BACKEND=sim-inprocess" in message and "HCNPY_SIM_LIBRARY" in message
+
+
+def test_an_unwritable_cache_is_a_clear_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("HCNPY_SIM_CACHE", str(blocker / "cache"))
+    with pytest.raises(HcnUnavailable, match="HCNPY_SIM_CACHE"):
+        standin.library_path()
+
+
+def test_link_flags_fit_this_interpreter() -> None:
+    import sysconfig
+
+    flags = _standin_build.link_flags()
+    if sys.platform == "darwin":
+        assert flags == ["-undefined", "dynamic_lookup"]
+    elif sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        assert flags[-1].startswith("-lpython3")
+    else:
+        assert flags == []  # a static interpreter exports its symbols itself

@@ -1,0 +1,1 @@
+"""Integration tests against the real Host Compute Network API (Windows only)."""
