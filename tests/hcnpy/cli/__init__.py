@@ -1,0 +1,1 @@
+"""Tests of the ``hcnpy`` command line, run as subprocesses."""

@@ -1,0 +1,1 @@
+"""Tests of the wire-level operations and the typed client."""
