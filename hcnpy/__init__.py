@@ -39,6 +39,9 @@ _EXPORTS: dict[str, str] = {
     "to_json": "hcnpy.convert",
     "from_json": "hcnpy.convert",
     "validate": "hcnpy.validation",
+    # the client
+    "connect": "hcnpy.client",
+    "Client": "hcnpy.client",
     "HostComputeQuery": "hcnpy.query",
     "HostComputeQueryFlags": "hcnpy.query",
     "required_features": _GATES,
@@ -160,6 +163,7 @@ __all__ = [
     "ActionType",
     "AlreadyExistsError",
     "AutomaticDNSNetworkPolicySetting",
+    "Client",
     "DirectionType",
     "Dns",
     "DrMacAddressNetworkPolicySetting",
@@ -258,6 +262,7 @@ __all__ = [
     "VmEndpointRequest",
     "VsidPolicySetting",
     "VxlanPortPolicySetting",
+    "connect",
     "from_dict",
     "from_json",
     "policy_feature",
@@ -284,6 +289,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from typing import Any
 
+    from .client import Client, connect
     from .convert import from_dict, from_json, to_dict, to_json
     from .errors import (
         AccessDeniedError,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from .. import gates as wire_gates
 from .policies.base import EndpointPolicy, NetworkPolicy, PolicyKind, SubnetPolicy
 
 if TYPE_CHECKING:
@@ -19,16 +20,10 @@ if TYPE_CHECKING:
 __all__ = ["POLICY_FEATURES", "policy_feature", "required_features"]
 
 #: (policy kind, policy type) → name of the :class:`~hcnpy.features.Feature` it needs.
+#: Derived from the stdlib-only table in :mod:`hcnpy.gates`, the one place gated types live.
 POLICY_FEATURES: Final[Mapping[tuple[PolicyKind, str], str]] = {
-    ("endpoint", "L4Proxy"): "L4_PROXY",
-    ("endpoint", "L4WFPPROXY"): "L4_WFP_PROXY",
-    ("endpoint", "TierAcl"): "TIER_ACL",
-    ("network", "L4Proxy"): "L4_PROXY",
-    ("network", "NetworkACL"): "NETWORK_ACL",
-    ("network", "SetPolicy"): "SET_POLICY",
-    ("network", "VxlanPort"): "VXLAN_PORT",
-    ("network", "RemoteSubnetRoute"): "REMOTE_SUBNET",
-    ("network", "HostRoute"): "HOST_ROUTE",
+    **{("endpoint", t): f.name for t, f in wire_gates.ENDPOINT_POLICY_FEATURES.items()},
+    **{("network", t): f.name for t, f in wire_gates.NETWORK_POLICY_FEATURES.items()},
 }
 
 _KINDS: Final = ("endpoint", "network", "subnet")
@@ -43,20 +38,13 @@ def _feature(name: str) -> "Feature":
 def policy_feature(kind: str, policy_type: str) -> "Feature | None":
     """The feature a policy of ``kind`` (``endpoint``/``network``/``subnet``) and type needs.
 
-    Works on raw wire data: ``policy_type`` is matched exactly first, then ignoring case.
-    A ``SetPolicy`` of ``PolicyType`` ``NESTEDIPSET`` additionally needs ``NESTED_IP_SET``;
+    Works on raw wire data; ``policy_type`` is matched ignoring case. A ``SetPolicy`` of
+    ``PolicyType`` ``NESTEDIPSET`` additionally needs ``NESTED_IP_SET``;
     :func:`required_features` reports that, this function cannot (it sees no settings).
     """
     if kind not in _KINDS:
         raise ValueError(f"policy kind must be one of {', '.join(_KINDS)}: {kind!r}")
-    name = POLICY_FEATURES.get((kind, str(policy_type)))  # type: ignore[arg-type]
-    if name is None:
-        folded = str(policy_type).casefold()
-        for (k, t), candidate in POLICY_FEATURES.items():
-            if k == kind and t.casefold() == folded:
-                name = candidate
-                break
-    return None if name is None else _feature(name)
+    return wire_gates.policy_feature(kind, str(policy_type))
 
 
 def _is_v6(address: object) -> bool:
