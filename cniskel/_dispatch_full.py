@@ -1,0 +1,363 @@
+"""Every command but the plain VERSION reply, in the Go reference's order.
+
+1. read the ``CNI_*`` variables (empty counts as missing) and validate the
+   required ones as they are read; 2. the ``about`` text when there is no
+   command; 3. read stdin; 4. validate the config's ``name``; 5. dispatch with
+   version gating; 6. errors go to stdout as JSON, exit status 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from cniskel._gojson import GoDecodeError, go_quote, go_quote_list, json_kind, loads
+from cniskel._version import CURRENT, VersionError, greater_than_or_equal
+from cniskel.codes import ErrorCode
+from cniskel.dispatch import version_reply, write
+from cniskel.errors import CniError
+from cniskel.validate import validate_container_id, validate_interface_name, validate_network_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import IO
+
+    from cniskel.context import Context
+    from cniskel.plugin import Plugin
+
+_VERBS = ("ADD", "CHECK", "DEL")
+_ALL_VERBS = ("ADD", "CHECK", "DEL", "GC", "STATUS")
+
+# (variable, commands requiring it, validator); the order is the reference's.
+_ENV_TABLE: tuple[tuple[str, tuple[str, ...], Callable[[str], CniError | None] | None], ...] = (
+    ("CNI_COMMAND", (), None),
+    ("CNI_CONTAINERID", _VERBS, validate_container_id),
+    ("CNI_NETNS", ("ADD", "CHECK"), None),
+    ("CNI_IFNAME", _VERBS, validate_interface_name),
+    ("CNI_ARGS", (), None),
+    ("CNI_PATH", _ALL_VERBS, None),
+    ("CNI_NETNS_OVERRIDE", (), None),
+)
+
+_NETNS_SAME = "plugin's netns and netns from CNI_NETNS should not be the same"
+
+
+class _Invocation:
+    def __init__(self, env: dict[str, str], stdin: bytes) -> None:
+        self.env = env
+        self.stdin = stdin
+        self.config_version = "0.1.0"
+
+
+def run(
+    plugin: Plugin,
+    env: Mapping[str, str],
+    stdin: bytes | IO[bytes],
+    stdout: IO[bytes] | IO[str],
+    stderr: IO[bytes] | IO[str],
+    *,
+    guard_stdout: bool = False,
+) -> int:
+    """Dispatch one invocation (see :func:`cniskel.dispatch.dispatch`)."""
+    state: list[_Invocation] = []
+    try:
+        output = _main(plugin, env, stdin, stderr, state, guard_stdout)
+    except CniError as err:
+        version: str | None = None
+        if plugin.error_cni_version:
+            version = state[0].config_version if state else CURRENT
+        with contextlib.suppress(OSError):
+            write(stdout, err.to_json(version))
+        return 1
+    if output:
+        try:
+            write(stdout, output)
+        except OSError:
+            return 1
+    return 0
+
+
+def _read_env(plugin: Plugin, env: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    command = env.get("CNI_COMMAND", "") or ""
+    values: dict[str, str] = {}
+    missing: list[str] = []
+    for name, required_for, validator in _ENV_TABLE:
+        value = env.get(name, "") or ""
+        values[name] = value
+        required = name == "CNI_COMMAND" or command in required_for
+        if name == "CNI_PATH" and not plugin.require_cni_path:
+            required = False
+        if value == "":
+            if required:
+                missing.append(name)
+        elif required and validator is not None:
+            error = validator(value)
+            if error is not None:
+                raise error
+    if missing:
+        raise CniError(
+            ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
+            f"required env variables [{','.join(missing)}] missing",
+        )
+    return command, values
+
+
+def _main(
+    plugin: Plugin,
+    env: Mapping[str, str],
+    stdin: bytes | IO[bytes],
+    stderr: IO[bytes] | IO[str],
+    state: list[_Invocation],
+    guard_stdout: bool,
+) -> bytes:
+    try:
+        command, values = _read_env(plugin, env)
+    except CniError as err:
+        if (
+            err.code == ErrorCode.INVALID_ENVIRONMENT_VARIABLES
+            and not env.get("CNI_COMMAND")
+            and plugin.about
+        ):
+            versions = ", ".join(plugin.supported_versions)
+            text = f"{plugin.about}\nCNI protocol versions supported: {versions}\n"
+            write(stderr, text.encode("utf-8", "replace"))
+            return b""
+        raise
+
+    if command == "VERSION":
+        return _version(plugin, stdin)
+
+    data = _read_stdin(stdin)
+    invocation = _Invocation(values, data)
+    state.append(invocation)
+    decoded = _validate_config(data)
+
+    if command in ("ADD", "DEL"):
+        output = _check_version_and_call(plugin, command, invocation, decoded, stderr, guard_stdout)
+        # The reference checks the namespace after the callback; the result is
+        # only written once the check passed (see docs/cniskel/divergences.md).
+        _check_netns(plugin, values)
+        return output
+    if command == "CHECK":
+        return _gated(plugin, command, "0.4.0", invocation, decoded, stderr, guard_stdout)
+    if command in ("GC", "STATUS"):
+        return _gated(plugin, command, "1.1.0", invocation, decoded, stderr, guard_stdout)
+    raise CniError(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, f"unknown CNI_COMMAND: {command}")
+
+
+def _version(plugin: Plugin, stdin: bytes | IO[bytes]) -> bytes:
+    # Only reached with version_echo_request: answer the requested version.
+    requested = CURRENT
+    try:
+        decoded = loads(_read_stdin(stdin))
+    except (CniError, GoDecodeError):
+        decoded = None
+    if isinstance(decoded, dict):
+        value = decoded.get("cniVersion")
+        if isinstance(value, str) and value:
+            requested = value
+    return version_reply(requested, plugin.supported_versions)
+
+
+def _read_stdin(stdin: bytes | IO[bytes]) -> bytes:
+    if isinstance(stdin, (bytes, bytearray, memoryview)):
+        return bytes(stdin)
+    try:
+        data = stdin.read()
+    except (OSError, ValueError) as exc:
+        raise CniError(ErrorCode.IO_FAILURE, f"error reading from stdin: {exc}") from None
+    return data if isinstance(data, bytes) else str(data).encode()
+
+
+def _go_struct_error(value: object, field: str) -> str:
+    return f"json: cannot unmarshal {json_kind(value)} into Go struct field .{field} of type string"
+
+
+def _lookup(obj: dict[str, object], key: str) -> object:
+    # Go's decoder matches keys case-insensitively; the last match wins.
+    found: object = None
+    for candidate, value in obj.items():
+        if candidate.casefold() == key.casefold():
+            found = value
+    return found
+
+
+def _validate_config(data: bytes) -> object:
+    prefix = "error unmarshall network config: "
+    try:
+        decoded = loads(data)
+    except GoDecodeError as exc:
+        raise CniError(ErrorCode.DECODING_FAILURE, prefix + str(exc)) from None
+    name: object = None
+    if isinstance(decoded, dict):
+        name = _lookup(decoded, "name")
+        if name is not None and not isinstance(name, str):
+            raise CniError(ErrorCode.DECODING_FAILURE, prefix + _go_struct_error(name, "name"))
+    elif decoded is not None:
+        struct = 'struct { Name string "json:\\"name\\"" }'
+        raise CniError(
+            ErrorCode.DECODING_FAILURE,
+            prefix + f"json: cannot unmarshal {json_kind(decoded)} into Go value of type {struct}",
+        )
+    if not name:
+        raise CniError(ErrorCode.INVALID_NETWORK_CONFIG, "missing network name")
+    assert isinstance(name, str)
+    error = validate_network_name(name)
+    if error is not None:
+        raise error
+    return decoded
+
+
+def _config_version(decoded: object) -> str:
+    value = _lookup(decoded, "cniVersion") if isinstance(decoded, dict) else None
+    if value is not None and not isinstance(value, str):
+        raise CniError(
+            ErrorCode.DECODING_FAILURE,
+            "decoding version from network config: " + _go_struct_error(value, "cniVersion"),
+        )
+    return value or "0.1.0"
+
+
+def _gated(
+    plugin: Plugin,
+    command: str,
+    minimum: str,
+    invocation: _Invocation,
+    decoded: object,
+    stderr: IO[bytes] | IO[str],
+    guard_stdout: bool,
+) -> bytes:
+    config_version = _config_version(decoded)
+    invocation.config_version = config_version
+    try:
+        if not greater_than_or_equal(config_version, minimum):
+            raise CniError(
+                ErrorCode.INCOMPATIBLE_CNI_VERSION, f"config version does not allow {command}"
+            )
+        for plugin_version in plugin.supported_versions:
+            if greater_than_or_equal(plugin_version, config_version):
+                return _check_version_and_call(
+                    plugin, command, invocation, decoded, stderr, guard_stdout
+                )
+    except VersionError as exc:
+        raise CniError(ErrorCode.DECODING_FAILURE, str(exc)) from None
+    raise CniError(ErrorCode.INCOMPATIBLE_CNI_VERSION, f"plugin version does not allow {command}")
+
+
+def _check_version_and_call(
+    plugin: Plugin,
+    command: str,
+    invocation: _Invocation,
+    decoded: object,
+    stderr: IO[bytes] | IO[str],
+    guard_stdout: bool,
+) -> bytes:
+    config_version = _config_version(decoded)
+    invocation.config_version = config_version
+    supported = list(plugin.supported_versions)
+    if config_version not in supported:
+        raise CniError(
+            ErrorCode.INCOMPATIBLE_CNI_VERSION,
+            "incompatible CNI versions",
+            f"config is {go_quote(config_version)}, plugin supports {go_quote_list(supported)}",
+        )
+    method = _callback(plugin, command)
+    if method is None:
+        return b""
+    ctx = _context(plugin, command, invocation, decoded, config_version)
+    outcome = _call(method, ctx, stderr, guard_stdout)
+    if command != "ADD" or outcome is None:
+        return b""
+    if isinstance(outcome, (bytes, bytearray)):
+        return bytes(outcome)  # raw output: an escape hatch for test doubles
+    from cniskel.result import Result, ResultError
+
+    if not isinstance(outcome, Result):
+        raise CniError(
+            ErrorCode.INTERNAL, f"add() returned {type(outcome).__name__}, not cniskel.Result"
+        )
+    try:
+        return outcome.to_json(config_version)
+    except ResultError as exc:
+        raise CniError(ErrorCode.INTERNAL, str(exc)) from None
+
+
+def _callback(plugin: Plugin, command: str) -> Callable[[Context], object] | None:
+    from cniskel.plugin import Plugin
+
+    name = {"ADD": "add", "DEL": "delete", "CHECK": "check", "GC": "gc", "STATUS": "status"}[
+        command
+    ]
+    method = getattr(plugin, name)
+    if getattr(type(plugin), name, None) is getattr(Plugin, name):
+        return None  # not overridden: the reference's nil callback
+    return method  # type: ignore[no-any-return]
+
+
+def _context(
+    plugin: Plugin, command: str, invocation: _Invocation, decoded: object, version: str
+) -> Context:
+    from cniskel.context import Context
+    from cniskel.netconf import NetConf
+
+    config_class = plugin.config_class or NetConf
+    config = config_class.from_dict(decoded)
+    env = invocation.env
+    return Context(
+        command=command,
+        container_id=env["CNI_CONTAINERID"],
+        netns=env["CNI_NETNS"],
+        ifname=env["CNI_IFNAME"],
+        args=env["CNI_ARGS"],
+        path=env["CNI_PATH"],
+        netns_override=env["CNI_NETNS_OVERRIDE"],
+        stdin=invocation.stdin,
+        config=config,
+        cni_version=version,
+        env=env,
+    )
+
+
+def _call(
+    method: Callable[[Context], object],
+    ctx: Context,
+    stderr: IO[bytes] | IO[str],
+    guard_stdout: bool,
+) -> object:
+    saved = sys.stdout
+    if guard_stdout:
+        sys.stdout = sys.stderr
+    try:
+        return method(ctx)
+    except CniError:
+        raise
+    except Exception as exc:
+        # Reported as code 999 like the reference; the traceback goes to
+        # stderr, which runtimes treat as free-form logging.
+        import traceback
+
+        text = "".join(traceback.format_exception(exc))
+        with contextlib.suppress(OSError):
+            write(stderr, f"cniskel: unhandled error in {ctx.command}:\n{text}".encode())
+        raise CniError(ErrorCode.INTERNAL, str(exc) or type(exc).__name__) from None
+    finally:
+        if guard_stdout:
+            sys.stdout = saved
+
+
+def _check_netns(plugin: Plugin, values: dict[str, str]) -> None:
+    override = values.get("CNI_NETNS_OVERRIDE", "")
+    if not plugin.netns_check or override.upper() == "TRUE" or override == "1":
+        return
+    netns = values.get("CNI_NETNS", "")
+    if not netns or not sys.platform.startswith("linux"):
+        return
+    try:
+        target = os.stat(netns)
+        own = os.stat("/proc/self/ns/net")
+    except OSError:
+        return  # cannot open CNI_NETNS (e.g. DEL after teardown): nothing to compare
+    if (target.st_dev, target.st_ino) == (own.st_dev, own.st_ino):
+        raise CniError(ErrorCode.INVALID_NETNS, _NETNS_SAME)

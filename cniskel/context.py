@@ -1,0 +1,121 @@
+"""The per-invocation context handed to plugin verbs."""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TypeVar
+
+    from cniskel.args import CniArgs
+    from cniskel.netconf import GCAttachment, NetConf, RuntimeConfig
+    from cniskel.result import Result
+
+    C = TypeVar("C", bound=NetConf)
+
+
+class Context:
+    """Everything a verb needs: the ``CNI_*`` environment, stdin and the parsed config.
+
+    ``config`` is an instance of the plugin's ``config_class``; ``cni_version``
+    is the config's version (``"0.1.0"`` when it declares none);
+    ``prev_result`` is parsed on first access, in the config's version.
+    """
+
+    def __init__(
+        self,
+        *,
+        command: str,
+        container_id: str = "",
+        netns: str = "",
+        ifname: str = "",
+        args: str = "",
+        path: str = "",
+        netns_override: str = "",
+        stdin: bytes = b"",
+        config: NetConf,
+        cni_version: str = "0.1.0",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        from cniskel.args import CniArgs
+
+        self.command = command
+        self.container_id = container_id
+        self.netns = netns
+        self.ifname = ifname
+        self.args: CniArgs = CniArgs(args)
+        self.path = split_path_list(path)
+        self.netns_override = netns_override
+        self.stdin = stdin
+        self.config = config
+        self.cni_version = cni_version
+        self.env: Mapping[str, str] = env if env is not None else {}
+        self._prev_result: Result | None = None
+        self._prev_parsed = False
+
+    def config_as(self, config_class: type[C]) -> C:
+        """``config`` typed as the plugin's own class (raises TypeError otherwise)."""
+        if not isinstance(self.config, config_class):
+            raise TypeError(f"config is {type(self.config).__name__}, not {config_class.__name__}")
+        return self.config
+
+    @property
+    def raw_config(self) -> dict[str, object]:
+        """The decoded stdin object, unchanged."""
+        return self.config.raw
+
+    @property
+    def runtime_config(self) -> RuntimeConfig:
+        """``runtimeConfig`` (capability arguments); empty when absent."""
+        return self.config.runtime_config
+
+    @property
+    def valid_attachments(self) -> list[GCAttachment]:
+        """GC's valid attachments (either key; ``null`` or absent is empty)."""
+        return self.config.valid_attachments
+
+    @property
+    def prev_result(self) -> Result | None:
+        """``prevResult`` parsed in the config's version, or None when absent.
+
+        Raises :class:`~cniskel.CniError` (code 6) when it cannot be parsed.
+        """
+        if not self._prev_parsed:
+            self._prev_result = parse_prev_result(self.config.raw, self.config.cni_version)
+            self._prev_parsed = True
+        return self._prev_result
+
+    def __repr__(self) -> str:
+        return (
+            f"Context(command={self.command!r}, container_id={self.container_id!r}, "
+            f"netns={self.netns!r}, ifname={self.ifname!r}, args={self.args.raw!r})"
+        )
+
+
+def split_path_list(value: str, separator: str = os.pathsep) -> list[str]:
+    """Split a ``CNI_PATH``-style list (Go ``filepath.SplitList``: ``""`` is empty)."""
+    return value.split(separator) if value else []
+
+
+def parse_prev_result(raw_config: Mapping[str, object], config_version: str) -> Result | None:
+    """Go's ``version.ParsePrevResult``: a missing ``cniVersion`` means the config's."""
+    from cniskel.codes import ErrorCode
+    from cniskel.errors import CniError
+    from cniskel.result import Result, ResultError
+
+    raw = raw_config.get("prevResult")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise CniError(
+            ErrorCode.DECODING_FAILURE, "could not parse prevResult: prevResult is not an object"
+        )
+    data = dict(raw)
+    if not any(key.casefold() == "cniversion" for key in data):
+        data["cniVersion"] = config_version
+    try:
+        return Result.from_dict(data, config_version)
+    except ResultError as exc:
+        raise CniError(ErrorCode.DECODING_FAILURE, f"could not parse prevResult: {exc}") from None

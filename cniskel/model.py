@@ -1,0 +1,302 @@
+"""Declarative JSON-backed records: the base of :class:`cniskel.NetConf` and friends.
+
+Annotate attributes on a :class:`Model` subclass; their JSON keys are the
+lowerCamelCase of the attribute names unless :func:`field` gives ``key``.
+Decoding checks types, keeps unknown keys in :attr:`Model.extra` and the
+original object in :attr:`Model.raw`. Set ``case_insensitive_keys = True`` on
+a class to match keys like Go's ``encoding/json`` does.
+
+Field types understood: ``str``, ``int``, ``float``, ``bool``, ``object`` /
+``Any``, ``list[T]``, ``dict[str, T]``, ``T | None``, unions, other
+:class:`Model` subclasses and ``ipaddress`` address/interface/network types.
+Annotations are resolved on first use, so class definition costs nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from cniskel.errors import CniError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any, TypeVar
+
+    M = TypeVar("M", bound="Model")
+
+_MISSING = object()
+_DECODING_FAILURE = 6
+_INVALID_NETWORK_CONFIG = 7
+
+
+class _Field:
+    __slots__ = ("default", "factory", "key")
+
+    def __init__(self, key: str | None, default: object, factory: Callable[[], object] | None):
+        self.key = key
+        self.default = default
+        self.factory = factory
+
+
+def field(
+    *,
+    key: str | None = None,
+    default: object = _MISSING,
+    factory: Callable[[], object] | None = None,
+) -> Any:
+    """Declare a field's JSON ``key`` and its ``default`` (or ``factory``)."""
+    return _Field(key, default, factory)
+
+
+def camel_key(name: str) -> str:
+    """``is_gateway`` -> ``isGateway`` (the default JSON key of an attribute)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class _Spec:
+    __slots__ = ("attr", "default", "factory", "key", "type")
+
+    def __init__(self, attr: str, key: str, tp: object, default: object, factory: object) -> None:
+        self.attr = attr
+        self.key = key
+        self.type = tp
+        self.default = default
+        self.factory = factory
+
+    def make_default(self) -> object:
+        if self.factory is not None:
+            return self.factory()  # type: ignore[operator]
+        if self.default is _MISSING or isinstance(self.default, (str, int, float, bool)):
+            return self.default
+        import copy
+
+        return copy.deepcopy(self.default)
+
+
+class Model:
+    """Base class for typed JSON objects (network configuration and its parts)."""
+
+    #: Match JSON keys case-insensitively (like Go) instead of exactly.
+    case_insensitive_keys: bool = False
+
+    extra: dict[str, Any]
+    raw: dict[str, Any]
+
+    def __init__(self, **values: Any) -> None:
+        specs = _specs(type(self))
+        by_attr = {spec.attr: spec for spec in specs}
+        for name in values:
+            if name not in by_attr and name not in ("extra", "raw"):
+                raise TypeError(f"{type(self).__name__} has no field {name!r}")
+        for spec in specs:
+            value = values[spec.attr] if spec.attr in values else spec.make_default()
+            if value is _MISSING:
+                raise TypeError(f"{type(self).__name__} needs a value for {spec.attr!r}")
+            setattr(self, spec.attr, value)
+        self.extra = dict(values.get("extra", {}))
+        self.raw = dict(values.get("raw", {}))
+
+    @classmethod
+    def from_dict(cls: type[M], data: object, where: str = "") -> M:
+        """Decode and type-check ``data``; raises :class:`CniError` (code 6 or 7)."""
+        if not isinstance(data, dict):
+            raise _type_error(data, where or cls.__name__, "object")
+        self = cls.__new__(cls)
+        specs = _specs(cls)
+        matched: set[str] = set()
+        for spec in specs:
+            key = _find_key(data, spec.key, cls.case_insensitive_keys)
+            path = f"{where}.{spec.key}" if where else spec.key
+            if key is None or data[key] is None:
+                value = spec.make_default()
+                if value is _MISSING:
+                    raise CniError(
+                        _INVALID_NETWORK_CONFIG,
+                        f"invalid network config: missing required key {path!r}",
+                    )
+            else:
+                value = _convert(data[key], spec.type, path)
+            if key is not None:
+                matched.add(key)
+            setattr(self, spec.attr, value)
+        self.extra = {k: v for k, v in data.items() if k not in matched}
+        self.raw = data
+        self._post_decode()
+        return self
+
+    def _post_decode(self) -> None:
+        """Hook for subclasses: validate after decoding (raise :class:`CniError`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object: declared fields (``None`` omitted), then :attr:`extra`."""
+        out: dict[str, Any] = {}
+        for spec in _specs(type(self)):
+            value = getattr(self, spec.attr)
+            if value is not None:
+                out[spec.key] = _encode(value)
+        for key, value in self.extra.items():
+            out.setdefault(key, value)
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        parts = [f"{s.attr}={getattr(self, s.attr)!r}" for s in _specs(type(self))]
+        if self.extra:
+            parts.append(f"extra={self.extra!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def _find_key(data: Mapping[str, object], key: str, fold: bool) -> str | None:
+    if key in data:
+        return key
+    if not fold:
+        return None
+    folded = key.casefold()
+    found = None
+    for candidate in data:
+        if candidate.casefold() == folded:
+            found = candidate
+    return found
+
+
+def _specs(cls: type[Model]) -> list[_Spec]:
+    cached = cls.__dict__.get("_cniskel_specs")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    import typing
+
+    specs: list[_Spec] = []
+    seen: set[str] = set()
+    for klass in reversed(cls.__mro__):
+        for attr, annotation in getattr(klass, "__annotations__", {}).items():
+            if attr in seen or attr.startswith("_") or attr in _NOT_FIELDS:
+                continue
+            tp = _resolve(klass, annotation)
+            if typing.get_origin(tp) is typing.ClassVar or tp is typing.ClassVar:
+                continue
+            seen.add(attr)
+            declared = getattr(cls, attr, _MISSING)
+            if isinstance(declared, _Field):
+                key = declared.key or camel_key(attr)
+                specs.append(_Spec(attr, key, tp, declared.default, declared.factory))
+            else:
+                specs.append(_Spec(attr, camel_key(attr), tp, declared, None))
+    type.__setattr__(cls, "_cniskel_specs", specs)
+    return specs
+
+
+_NOT_FIELDS = frozenset(("extra", "raw", "case_insensitive_keys"))
+
+
+def _resolve(klass: type, annotation: object) -> Any:
+    # Annotations are strings (PEP 563); evaluate them in the defining module.
+    if not isinstance(annotation, str):
+        return annotation
+    module = sys.modules.get(klass.__module__)
+    namespace = dict(vars(module)) if module is not None else {}
+    try:
+        return eval(annotation, namespace, dict(vars(klass)))
+    except Exception as exc:
+        raise TypeError(
+            f"cannot resolve annotation {annotation!r} of {klass.__qualname__}: {exc}"
+        ) from None
+
+
+def _type_error(value: object, where: str, expected: str) -> CniError:
+    from cniskel._gojson import json_kind
+
+    return CniError(
+        _DECODING_FAILURE,
+        f"error decoding network config: {where}: cannot use {json_kind(value)} as {expected}",
+    )
+
+
+def _convert(value: object, tp: Any, where: str) -> Any:
+    import types
+    import typing
+
+    if tp is typing.Any or tp is object:
+        return value
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        if value is None:
+            return None
+        errors: list[CniError] = []
+        for option in options:
+            try:
+                return _convert(value, option, where)
+            except CniError as exc:
+                errors.append(exc)
+        raise errors[0]
+    if origin is list:
+        if not isinstance(value, list):
+            raise _type_error(value, where, "array")
+        (item_type,) = typing.get_args(tp) or (object,)
+        return [_convert(item, item_type, f"{where}[{i}]") for i, item in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _type_error(value, where, "object")
+        args = typing.get_args(tp)
+        value_type = args[1] if len(args) == 2 else object
+        return {k: _convert(v, value_type, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(tp, type):
+        return _convert_plain(value, tp, where)
+    raise TypeError(f"cniskel.Model cannot decode fields of type {tp!r} ({where})")
+
+
+def _convert_plain(value: object, tp: type, where: str) -> Any:
+    if issubclass(tp, Model):
+        return tp.from_dict(value, where)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise _type_error(value, where, "bool")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _type_error(value, where, "int")
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise _type_error(value, where, "int")
+            return int(value)
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _type_error(value, where, "float")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise _type_error(value, where, "string")
+        return value
+    if tp is list or tp is dict:
+        return _convert(value, tp[object] if tp is list else dict[str, object], where)
+    if tp.__module__ == "ipaddress":
+        if not isinstance(value, str):
+            raise _type_error(value, where, "string")
+        try:
+            return tp(value)  # type: ignore[call-arg]
+        except ValueError as exc:
+            raise CniError(
+                _INVALID_NETWORK_CONFIG, f"invalid network config: {where}: {exc}"
+            ) from None
+    raise TypeError(f"cniskel.Model cannot decode fields of type {tp!r} ({where})")
+
+
+def _encode(value: object) -> Any:
+    if isinstance(value, Model):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

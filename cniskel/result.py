@@ -1,0 +1,652 @@
+"""The result model: one 1.1.0-shaped superset, printable in every spec version.
+
+Conversion follows the Go reference (``pkg/types/{020,040,100}``): see
+``docs/cniskel/versions.md``. Importing this module is cheap; ``ipaddress`` is
+loaded on first use.
+"""
+
+from __future__ import annotations
+
+from cniskel._version import (
+    LEGACY_RESULT_VERSIONS,
+    V04_RESULT_VERSIONS,
+    V1_RESULT_VERSIONS,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
+    from typing import TypeAlias
+
+    IPAddress: TypeAlias = IPv4Address | IPv6Address
+    IPCidr: TypeAlias = IPv4Interface | IPv6Interface
+
+
+class ResultError(ValueError):
+    """A result that cannot be decoded or converted (worded like the reference)."""
+
+
+def family_of(version: str) -> str:
+    """The result family of a spec version: ``"020"``, ``"040"``, ``"100"`` or ``""``."""
+    if version in LEGACY_RESULT_VERSIONS or version == "":
+        return "020"
+    if version in V04_RESULT_VERSIONS:
+        return "040"
+    if version in V1_RESULT_VERSIONS:
+        return "100"
+    return ""
+
+
+# --- addresses ---------------------------------------------------------------
+
+
+def parse_cidr(value: object) -> IPCidr:
+    """Parse ``"addr/prefix"`` keeping host bits (Go ``types.ParseCIDR``)."""
+    import ipaddress
+
+    if not isinstance(value, str):
+        raise ResultError(f"invalid CIDR address: {value}")
+    address, sep, prefix = value.partition("/")
+    if not sep or not (prefix.isascii() and prefix.isdigit()) or "%" in address:
+        raise ResultError(f"invalid CIDR address: {value}")
+    try:
+        cidr: IPCidr = ipaddress.ip_interface(value)
+    except ValueError:
+        raise ResultError(f"invalid CIDR address: {value}") from None
+    if isinstance(cidr, ipaddress.IPv6Interface):
+        mapped = cidr.ip.ipv4_mapped
+        if mapped is not None and cidr.network.prefixlen >= 96:
+            # Go renders IPv4-mapped addresses in dotted form.
+            return ipaddress.IPv4Interface(f"{mapped}/{cidr.network.prefixlen - 96}")
+    return cidr
+
+
+def parse_ip(value: object) -> IPAddress:
+    """Parse a bare IP address (Go ``net.ParseIP``)."""
+    import ipaddress
+
+    if not isinstance(value, str) or "%" in value:
+        raise ResultError(f"invalid IP address: {value}")
+    try:
+        address: IPAddress = ipaddress.ip_address(value)
+    except ValueError:
+        raise ResultError(f"invalid IP address: {value}") from None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _cidr(value: str | IPCidr) -> IPCidr:
+    return parse_cidr(value) if isinstance(value, str) else value
+
+
+def _ip(value: str | IPAddress | None) -> IPAddress | None:
+    if value is None:
+        return None
+    return parse_ip(value) if isinstance(value, str) else value
+
+
+# --- model ---------------------------------------------------------------------
+
+
+class _Record:
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class DNS(_Record):
+    """DNS settings of a result (also the shape of the config's ``dns`` key)."""
+
+    __slots__ = ("domain", "nameservers", "options", "search")
+
+    def __init__(
+        self,
+        nameservers: Iterable[str] = (),
+        domain: str = "",
+        search: Iterable[str] = (),
+        options: Iterable[str] = (),
+    ) -> None:
+        self.nameservers = list(nameservers)
+        self.domain = domain
+        self.search = list(search)
+        self.options = list(options)
+
+    def is_empty(self) -> bool:
+        """True when no field is set (Go's ``DNS.IsEmpty``)."""
+        return not (self.nameservers or self.domain or self.search or self.options)
+
+    def copy(self) -> DNS:
+        """An independent copy."""
+        return DNS(self.nameservers, self.domain, self.search, self.options)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON object; empty fields are omitted."""
+        out: dict[str, object] = {}
+        if self.nameservers:
+            out["nameservers"] = list(self.nameservers)
+        if self.domain:
+            out["domain"] = self.domain
+        if self.search:
+            out["search"] = list(self.search)
+        if self.options:
+            out["options"] = list(self.options)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "dns") -> DNS:
+        """Decode a ``dns`` object; ``null`` is empty."""
+        obj = _object(data, where)
+        return cls(
+            _strings(_get(obj, "nameservers"), f"{where}.nameservers"),
+            _string(_get(obj, "domain"), f"{where}.domain"),
+            _strings(_get(obj, "search"), f"{where}.search"),
+            _strings(_get(obj, "options"), f"{where}.options"),
+        )
+
+
+class Interface(_Record):
+    """An interface a plugin created or configured."""
+
+    __slots__ = ("mac", "mtu", "name", "pci_id", "sandbox", "socket_path")
+
+    def __init__(
+        self,
+        name: str,
+        mac: str = "",
+        mtu: int = 0,
+        sandbox: str = "",
+        socket_path: str = "",
+        pci_id: str = "",
+    ) -> None:
+        self.name = name
+        self.mac = mac
+        self.mtu = mtu
+        self.sandbox = sandbox
+        self.socket_path = socket_path
+        self.pci_id = pci_id
+
+    def copy(self) -> Interface:
+        """An independent copy."""
+        return Interface(self.name, self.mac, self.mtu, self.sandbox, self.socket_path, self.pci_id)
+
+
+class IPConfig(_Record):
+    """An address assigned to an interface (``ips`` entry).
+
+    ``address`` keeps host bits (``10.1.2.3/24``). ``interface`` is an index
+    into :attr:`Result.interfaces`. ``version`` is only meaningful for
+    0.3.x/0.4.0 results: the ``"4"``/``"6"`` received; ``None`` derives it
+    from the address.
+    """
+
+    __slots__ = ("address", "gateway", "interface", "version")
+
+    def __init__(
+        self,
+        address: str | IPCidr,
+        gateway: str | IPAddress | None = None,
+        interface: int | None = None,
+        version: str | None = None,
+    ) -> None:
+        self.address: IPCidr = _cidr(address)
+        self.gateway: IPAddress | None = _ip(gateway)
+        self.interface = interface
+        self.version = version
+
+    def copy(self) -> IPConfig:
+        """An independent copy."""
+        return IPConfig(self.address, self.gateway, self.interface, self.version)
+
+    def derived_version(self) -> str:
+        """``"4"`` or ``"6"`` from the address family."""
+        return str(self.address.version)
+
+
+class Route(_Record):
+    """A route; ``dst`` keeps host bits. ``table``/``scope`` are omitted when None."""
+
+    __slots__ = ("_bucket", "advmss", "dst", "gw", "mtu", "priority", "scope", "table")
+
+    def __init__(
+        self,
+        dst: str | IPCidr,
+        gw: str | IPAddress | None = None,
+        mtu: int = 0,
+        advmss: int = 0,
+        priority: int = 0,
+        table: int | None = None,
+        scope: int | None = None,
+    ) -> None:
+        self.dst: IPCidr = _cidr(dst)
+        self.gw: IPAddress | None = _ip(gw)
+        self.mtu = mtu
+        self.advmss = advmss
+        self.priority = priority
+        self.table = table
+        self.scope = scope
+        # For results decoded from 0.1.0/0.2.0: "ip4" or "ip6", the block the
+        # route was listed under, so printing it back in 0.x keeps it there.
+        self._bucket = ""
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.dst, self.gw, self.mtu, self.advmss, self.priority, self.table, self.scope)
+
+    def __repr__(self) -> str:
+        names = ("dst", "gw", "mtu", "advmss", "priority", "table", "scope")
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._values(), strict=True))
+        return f"Route({fields})"
+
+    def copy(self) -> Route:
+        """An independent copy."""
+        route = Route(
+            self.dst, self.gw, self.mtu, self.advmss, self.priority, self.table, self.scope
+        )
+        route._bucket = self._bucket
+        return route
+
+    def to_dict(self, legacy: bool = False) -> dict[str, object]:
+        """The JSON object; ``legacy`` keeps only ``dst``/``gw`` (0.1.0/0.2.0)."""
+        out: dict[str, object] = {"dst": str(self.dst)}
+        if self.gw is not None:
+            out["gw"] = str(self.gw)
+        if legacy:
+            return out
+        if self.mtu:
+            out["mtu"] = self.mtu
+        if self.advmss:
+            out["advmss"] = self.advmss
+        if self.priority:
+            out["priority"] = self.priority
+        if self.table is not None:
+            out["table"] = self.table
+        if self.scope is not None:
+            out["scope"] = self.scope
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "routes", legacy: bool = False) -> Route:
+        """Decode a route object (``legacy``: only ``dst``/``gw`` are read)."""
+        obj = _object(data, where)
+        dst = parse_cidr(_get(obj, "dst", ""))
+        gw_raw = _get(obj, "gw")
+        gw = None if gw_raw is None else parse_ip(_string(gw_raw, f"{where}.gw"))
+        if legacy:
+            return cls(dst, gw)
+        return cls(
+            dst,
+            gw,
+            _int(_get(obj, "mtu"), f"{where}.mtu") or 0,
+            _int(_get(obj, "advmss"), f"{where}.advmss") or 0,
+            _int(_get(obj, "priority"), f"{where}.priority") or 0,
+            _int(_get(obj, "table"), f"{where}.table"),
+            _int(_get(obj, "scope"), f"{where}.scope"),
+        )
+
+
+class Result(_Record):
+    """A plugin result in the 1.1.0 shape, convertible to every spec version.
+
+    ``cni_version`` is the version the result is expressed in; a result a
+    plugin builds itself defaults to 1.1.0 and is converted when printed.
+    """
+
+    __slots__ = ("cni_version", "dns", "interfaces", "ips", "routes")
+
+    def __init__(
+        self,
+        cni_version: str = "1.1.0",
+        interfaces: Iterable[Interface] = (),
+        ips: Iterable[IPConfig] = (),
+        routes: Iterable[Route] = (),
+        dns: DNS | None = None,
+    ) -> None:
+        self.cni_version = cni_version
+        self.interfaces = list(interfaces)
+        self.ips = list(ips)
+        self.routes = list(routes)
+        self.dns = dns if dns is not None else DNS()
+
+    def copy(self) -> Result:
+        """A deep copy."""
+        return Result(
+            self.cni_version,
+            [i.copy() for i in self.interfaces],
+            [ip.copy() for ip in self.ips],
+            [r.copy() for r in self.routes],
+            self.dns.copy(),
+        )
+
+    # -- conversion ---------------------------------------------------------
+
+    def convert(self, version: str) -> Result:
+        """This result as the reference would convert it to ``version``.
+
+        Lossy where the target cannot express something (see the docs);
+        raises :class:`ResultError` like the reference (e.g. no IP for 0.2.0).
+        """
+        return Result.from_dict(self.to_dict(version), version)
+
+    def to_dict(self, version: str | None = None) -> dict[str, object]:
+        """The JSON object of this result converted to ``version`` (default: its own)."""
+        source = self.cni_version or "1.1.0"
+        target = source if version is None else (version or "0.1.0")
+        src_family, dst_family = family_of(source), family_of(target)
+        if not src_family:
+            src_family = "100"
+        if not dst_family:
+            raise ResultError(f"no converter for CNI result version {source} to {target}")
+        if dst_family == "020":
+            return self._to_020(target, src_family)
+        if dst_family == "040":
+            return self._to_040(target, src_family)
+        return self._to_100(target)
+
+    def to_json(self, version: str | None = None) -> bytes:
+        """Serialise like Go's ``Result.Print``: 4-space indent, no trailing newline."""
+        from cniskel._gojson import marshal_indent
+
+        return marshal_indent(self.to_dict(version))
+
+    def _ip_version(self, ip: IPConfig, src_family: str) -> str:
+        if src_family in ("020", "040") and ip.version is not None:
+            return ip.version
+        return ip.derived_version()
+
+    def _to_020(self, target: str, src_family: str) -> dict[str, object]:
+        ip4: dict[str, object] | None = None
+        ip6: dict[str, object] | None = None
+        for ip in self.ips:
+            declared = self._ip_version(ip, src_family)
+            entry: dict[str, object] = {"ip": str(ip.address)}
+            if ip.gateway is not None:
+                entry["gateway"] = str(ip.gateway)
+            if declared == "4" and ip4 is None:
+                ip4 = entry
+            elif declared == "6" and ip6 is None:
+                ip6 = entry
+            if ip4 is not None and ip6 is not None:
+                break
+        if ip4 is None and ip6 is None and src_family != "020":
+            raise ResultError("cannot convert: no valid IP addresses")
+        for route in self.routes:
+            if src_family == "020" and route._bucket:
+                block = ip4 if route._bucket == "ip4" else ip6
+            else:
+                block = ip4 if route.dst.version == 4 else ip6
+            if block is not None:
+                routes = block.setdefault("routes", [])
+                assert isinstance(routes, list)
+                routes.append(route.to_dict(legacy=True))
+        out: dict[str, object] = {"cniVersion": target}
+        if ip4 is not None:
+            out["ip4"] = ip4
+        if ip6 is not None:
+            out["ip6"] = ip6
+        out["dns"] = self.dns.to_dict()
+        return out
+
+    def _to_040(self, target: str, src_family: str) -> dict[str, object]:
+        out: dict[str, object] = {"cniVersion": target}
+        if self.interfaces:
+            interfaces = []
+            for intf in self.interfaces:
+                item: dict[str, object] = {"name": intf.name}
+                if intf.mac:
+                    item["mac"] = intf.mac
+                if intf.sandbox:
+                    item["sandbox"] = intf.sandbox
+                interfaces.append(item)
+            out["interfaces"] = interfaces
+        if self.ips:
+            ips = []
+            for ip in self.ips:
+                entry: dict[str, object] = {"version": self._ip_version(ip, src_family)}
+                if ip.interface is not None:
+                    entry["interface"] = ip.interface
+                entry["address"] = str(ip.address)
+                if ip.gateway is not None:
+                    entry["gateway"] = str(ip.gateway)
+                ips.append(entry)
+            out["ips"] = ips
+        if self.routes:
+            out["routes"] = [r.to_dict(legacy=src_family == "020") for r in self.routes]
+        out["dns"] = self.dns.to_dict()
+        return out
+
+    def _to_100(self, target: str) -> dict[str, object]:
+        # libcni >= 1.2 marshals 1.x results through a Go map, so every level's
+        # keys come out sorted; they are inserted here in that order.
+        out: dict[str, object] = {"cniVersion": target}
+        if not self.dns.is_empty():
+            out["dns"] = _sorted(self.dns.to_dict())
+        if self.interfaces:
+            interfaces = []
+            for intf in self.interfaces:
+                item: dict[str, object] = {"name": intf.name}
+                if intf.mac:
+                    item["mac"] = intf.mac
+                if intf.mtu:
+                    item["mtu"] = intf.mtu
+                if intf.sandbox:
+                    item["sandbox"] = intf.sandbox
+                if intf.socket_path:
+                    item["socketPath"] = intf.socket_path
+                if intf.pci_id:
+                    item["pciID"] = intf.pci_id
+                interfaces.append(_sorted(item))
+            out["interfaces"] = interfaces
+        if self.ips:
+            ips = []
+            for ip in self.ips:
+                entry: dict[str, object] = {"address": str(ip.address)}
+                if ip.gateway is not None:
+                    entry["gateway"] = str(ip.gateway)
+                if ip.interface is not None:
+                    entry["interface"] = ip.interface
+                ips.append(entry)
+            out["ips"] = ips
+        if self.routes:
+            out["routes"] = [_sorted(r.to_dict()) for r in self.routes]
+        return out
+
+    # -- decoding -------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: object, version: str | None = None) -> Result:
+        """Decode a result like Go's ``create.Create(version, bytes)``.
+
+        ``version`` picks the result type (default: the ``cniVersion`` in
+        ``data``, missing meaning 0.1.0); the embedded ``cniVersion`` must
+        belong to the same type.
+        """
+        obj = _object(data, "result")
+        embedded = _string(_get(obj, "cniVersion"), "cniVersion")
+        chosen = (embedded or "0.1.0") if version is None else version
+        family = family_of(chosen) if chosen != "" else "020"
+        if family == "020":
+            if embedded not in ("", *LEGACY_RESULT_VERSIONS):
+                raise ResultError(
+                    "result type supports [ 0.1.0 0.2.0] but unmarshalled CNIVersion is "
+                    f'"{embedded}"'
+                )
+            return cls._from_020(obj, embedded or "0.1.0")
+        if family == "040":
+            _check_embedded(embedded, V04_RESULT_VERSIONS)
+            return cls._from_040(obj, embedded)
+        if family == "100":
+            _check_embedded(embedded, V1_RESULT_VERSIONS)
+            return cls._from_100(obj, embedded)
+        raise ResultError(f'unsupported CNI result version "{chosen}"')
+
+    @classmethod
+    def from_json(cls, data: bytes | str, version: str | None = None) -> Result:
+        """Decode JSON text; see :meth:`from_dict`."""
+        from cniskel._gojson import GoDecodeError, loads
+
+        try:
+            decoded = loads(data)
+        except GoDecodeError as exc:
+            raise ResultError(str(exc)) from None
+        return cls.from_dict(decoded, version)
+
+    @classmethod
+    def _from_020(cls, obj: Mapping[str, object], version: str) -> Result:
+        result = cls(version, dns=DNS.from_dict(_get(obj, "dns")))
+        for key, declared in (("ip4", "4"), ("ip6", "6")):
+            block_raw = _get(obj, key)
+            if block_raw is None:
+                continue
+            block = _object(block_raw, key)
+            gateway = _get(block, "gateway")
+            result.ips.append(
+                IPConfig(
+                    parse_cidr(_get(block, "ip", "")),
+                    None if gateway is None else parse_ip(_string(gateway, f"{key}.gateway")),
+                    version=declared,
+                )
+            )
+            for route_raw in _list(_get(block, "routes"), f"{key}.routes"):
+                route = Route.from_dict(route_raw, f"{key}.routes", legacy=True)
+                route._bucket = key
+                result.routes.append(route)
+        return result
+
+    @classmethod
+    def _from_040(cls, obj: Mapping[str, object], version: str) -> Result:
+        result = cls(version, dns=DNS.from_dict(_get(obj, "dns")))
+        for raw in _list(_get(obj, "interfaces"), "interfaces"):
+            item = _object(raw, "interfaces")
+            result.interfaces.append(
+                Interface(
+                    _string(_get(item, "name"), "interfaces.name"),
+                    _string(_get(item, "mac"), "interfaces.mac"),
+                    sandbox=_string(_get(item, "sandbox"), "interfaces.sandbox"),
+                )
+            )
+        for raw in _list(_get(obj, "ips"), "ips"):
+            result.ips.append(_ipconfig(raw, with_version=True))
+        for raw in _list(_get(obj, "routes"), "routes"):
+            result.routes.append(Route.from_dict(raw))
+        return result
+
+    @classmethod
+    def _from_100(cls, obj: Mapping[str, object], version: str) -> Result:
+        result = cls(version, dns=DNS.from_dict(_get(obj, "dns")))
+        for raw in _list(_get(obj, "interfaces"), "interfaces"):
+            item = _object(raw, "interfaces")
+            result.interfaces.append(
+                Interface(
+                    _string(_get(item, "name"), "interfaces.name"),
+                    _string(_get(item, "mac"), "interfaces.mac"),
+                    _int(_get(item, "mtu"), "interfaces.mtu") or 0,
+                    _string(_get(item, "sandbox"), "interfaces.sandbox"),
+                    _string(_get(item, "socketPath"), "interfaces.socketPath"),
+                    _string(_get(item, "pciID"), "interfaces.pciID"),
+                )
+            )
+        for raw in _list(_get(obj, "ips"), "ips"):
+            result.ips.append(_ipconfig(raw, with_version=False))
+        for raw in _list(_get(obj, "routes"), "routes"):
+            result.routes.append(Route.from_dict(raw))
+        return result
+
+
+def _check_embedded(embedded: str, supported: tuple[str, ...]) -> None:
+    if embedded not in supported:
+        raise ResultError(
+            f"result type supports [{' '.join(supported)}] but unmarshalled CNIVersion is "
+            f'"{embedded}"'
+        )
+
+
+def _ipconfig(raw: object, with_version: bool) -> IPConfig:
+    item = _object(raw, "ips")
+    gateway = _get(item, "gateway")
+    return IPConfig(
+        parse_cidr(_get(item, "address", "")),
+        None if gateway is None else parse_ip(_string(gateway, "ips.gateway")),
+        _int(_get(item, "interface"), "ips.interface"),
+        _string(_get(item, "version"), "ips.version") if with_version else None,
+    )
+
+
+def _sorted(obj: dict[str, object]) -> dict[str, object]:
+    return {key: obj[key] for key in sorted(obj)}
+
+
+# --- lenient-but-typed JSON access (Go's decoder: keys match case-insensitively,
+# null leaves the zero value, wrong kinds are errors) ---------------------------
+
+
+def _get(obj: Mapping[str, object], key: str, default: object = None) -> object:
+    if key in obj:
+        value = obj[key]
+    else:
+        folded = key.casefold()
+        matches = [k for k in obj if k.casefold() == folded]
+        if not matches:
+            return default
+        value = obj[matches[-1]]
+    return default if value is None else value
+
+
+def _type_error(value: object, where: str, gotype: str) -> ResultError:
+    from cniskel._gojson import json_kind
+
+    return ResultError(
+        f"json: cannot unmarshal {json_kind(value)} into Go struct field .{where} of type {gotype}"
+    )
+
+
+def _object(value: object, where: str) -> Mapping[str, object]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _type_error(value, where, "object")
+    return value
+
+
+def _list(value: object, where: str) -> list[object]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _type_error(value, where, "array")
+    return value
+
+
+def _string(value: object, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _type_error(value, where, "string")
+    return value
+
+
+def _strings(value: object, where: str) -> list[str]:
+    return [_string(item, where) for item in _list(value, where)]
+
+
+def _int(value: object, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _type_error(value, where, "int")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _type_error(value, where, "int")
+        return int(value)
+    return value
