@@ -1,0 +1,459 @@
+"""The simulated HNS engine: every C function of the stand-in ``computenetwork.dll`` lands here.
+
+Each method answers ``(hresult, output, error_record)`` the way the C function would (hresult
+unsigned, 0 = S_OK; the error record is ``{"ErrorCode", "Error", "Success": false}`` text on
+failure, else ``None``). Handles are per-process integers; the objects live in the shared SQLite
+state (:mod:`hcnpy.sim.state`). Faults from ``HCNPY_SIM_FAULTS`` are applied before any work.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from ..features import DEFAULT_SIMULATED_VERSION, Feature, HnsVersion, is_supported
+from ..hresult import HResult, describe
+from .balancers import LoadBalancers
+from .context import Ctx, ObjectKind
+from .endpoints import Endpoints
+from .faults import FaultInjector, parse_faults
+from .jsondoc import HnsFailure, canon, dumps, fail, parse_document, parse_guid
+from .names import KINDS, c_function
+from .namespaces import Namespaces
+from .networks import Networks
+from .queries import matches, parse_query
+from .routes import SdnRoutes
+from .state import StateError, Store, Tx, env_version, persisted_version, resolve_state_path
+
+__all__ = ["FAULTS_ENV", "FIRST_HANDLE", "KINDS", "Engine", "get_engine", "reset_engine"]
+
+#: Environment variable holding the fault spec (see :mod:`hcnpy.sim.faults`).
+FAULTS_ENV = "HCNPY_SIM_FAULTS"
+#: The first handle value a process hands out.
+FIRST_HANDLE = 0x1000
+
+_T = TypeVar("_T")
+_KINDS: dict[str, ObjectKind] = {
+    ops.kind: ops for ops in (Networks(), Endpoints(), Namespaces(), LoadBalancers(), SdnRoutes())
+}
+_NIL = uuid.UUID(int=0)
+
+
+def error_record(hresult: int, message: str) -> str:
+    """The JSON error record HNS hands back with a failure."""
+    return json.dumps({"ErrorCode": int(hresult), "Error": message, "Success": False})
+
+
+def _envelope(success: bool, output: object = None, error: str = "") -> str:
+    doc: dict[str, object] = {"Success": success}
+    if error:
+        doc["Error"] = error
+    if output is not None:
+        doc["Output"] = output
+    return dumps(doc)
+
+
+def _endpoint_stats(oid: str) -> dict[str, object]:
+    counters = ("BytesReceived", "BytesSent", "DroppedPacketsIncoming", "DroppedPacketsOutgoing",
+                "PacketsReceived", "PacketsSent")  # fmt: skip
+    return {"EndpointId": oid, "InstanceId": oid, **dict.fromkeys(counters, 0)}
+
+
+class Engine:
+    """One process's view of the simulated HNS.
+
+    ``None`` arguments are read from ``HCNPY_SIM_STATE``, ``HCNPY_SIM_HNS_VERSION`` (else the
+    version persisted by :func:`hcnpy.sim.state.set_version`, else
+    :data:`hcnpy.features.DEFAULT_SIMULATED_VERSION`) and ``HCNPY_SIM_FAULTS``. A malformed
+    setting raises ``ValueError``; an unusable state file raises
+    :class:`hcnpy.sim.state.StateError`.
+    """
+
+    state_path: str
+    _store: Store | None
+    _broken: str | None
+
+    def __init__(
+        self,
+        state_path: str | None = None,
+        version: HnsVersion | None = None,
+        faults: str | None = None,
+    ) -> None:
+        spec = faults if faults is not None else os.environ.get(FAULTS_ENV)
+        try:
+            rules = parse_faults(spec)
+        except ValueError as exc:
+            raise ValueError(f"{FAULTS_ENV}: {exc}") from None
+        self._setup(resolve_state_path(state_path), version or env_version())
+        self._faults = FaultInjector(rules)
+        self._store = Store(self.state_path)
+
+    def _setup(self, state_path: str, pinned: HnsVersion | None) -> None:
+        self.state_path = state_path
+        self._pinned = pinned
+        self._faults = FaultInjector()
+        self._store = None
+        self._broken = None
+        self._lock = threading.RLock()
+        self._handles: dict[int, tuple[str, str]] = {}
+        self._callbacks: set[int] = set()
+        self._counter = itertools.count(FIRST_HANDLE)
+
+    @classmethod
+    def unavailable(cls, reason: str) -> Engine:
+        """An engine whose every call fails with ``E_FAIL`` and ``reason`` in the error record.
+
+        :func:`get_engine` returns one when the environment is misconfigured, so that a plugin
+        process gets a clean HCN error instead of a Python traceback inside a C callback.
+        """
+        engine = cls.__new__(cls)
+        engine._setup("", None)
+        engine._broken = reason
+        return engine
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _guarded(
+        self, function: str, work: Callable[[], _T]
+    ) -> tuple[int, _T | None, str | None]:
+        """Run ``work`` as the C function ``function``: faults first, then one locked call."""
+        if self._broken is not None:
+            return int(HResult.E_FAIL), None, error_record(HResult.E_FAIL, self._broken)
+        verdict = self._faults.on_call(function)
+        if verdict.stall_ms:
+            time.sleep(verdict.stall_ms / 1000)
+        if verdict.hresult is not None:
+            message = f"injected fault ({FAULTS_ENV}): {function} call {verdict.call_number}"
+            return verdict.hresult, None, error_record(verdict.hresult, message)
+        try:
+            with self._lock:
+                return 0, work(), None
+        except HnsFailure as exc:
+            return exc.hresult, None, error_record(exc.hresult, exc.message)
+        except sqlite3.OperationalError as exc:
+            code = int(HResult.ERROR_TIMEOUT if "locked" in str(exc) else HResult.E_FAIL)
+            return code, None, error_record(code, f"simulated HNS state: {exc}")
+        except Exception as exc:  # a simulator bug must not crash the plugin process
+            message = f"simulated HNS internal error: {type(exc).__name__}: {exc}"
+            return int(HResult.E_UNEXPECTED), None, error_record(HResult.E_UNEXPECTED, message)
+
+    def _version(self, tx: Tx) -> HnsVersion:
+        if self._pinned is not None:
+            return self._pinned
+        try:
+            return persisted_version(tx) or DEFAULT_SIMULATED_VERSION
+        except ValueError:
+            return DEFAULT_SIMULATED_VERSION
+
+    @contextmanager
+    def _call(self, write: bool) -> Iterator[Ctx]:
+        """One transaction of a V2 call (``E_NOTIMPL`` when the version predates the V2 API)."""
+        assert self._store is not None
+        with self._store.transaction(write) as tx:
+            version = self._version(tx)
+            if not is_supported(Feature.API_V2, version):
+                fail(HResult.E_NOTIMPL, f"HNS {version} has no V2 API (needs 9.2 or newer)")
+            yield Ctx(tx, version)
+
+    @staticmethod
+    def _ops(kind: str) -> ObjectKind:
+        ops = _KINDS.get(kind)
+        if ops is None:
+            fail(HResult.E_INVALIDARG, f"unknown object kind {kind!r} (want one of {KINDS})")
+        return ops
+
+    def _resolve(self, handle: int | None, kind: str) -> str:
+        entry = self._handles.get(handle or 0)
+        if entry is None or entry[0] != kind:
+            fail(HResult.E_INVALIDARG, f"0x{handle or 0:X} is not an open {kind} handle")
+        return entry[1]
+
+    def _new_handle(self, kind: str, oid: str) -> int:
+        handle = next(self._counter)
+        self._handles[handle] = (kind, oid)
+        return handle
+
+    @staticmethod
+    def _choose_id(
+        ctx: Ctx, kind: str, object_id: uuid.UUID | None, body: dict[str, object]
+    ) -> str:
+        if object_id is not None and object_id != _NIL:
+            oid = str(object_id)
+        else:
+            given = canon(body, ["ID"]).get("ID")
+            oid = parse_guid(given, f"{kind}.ID") if given else str(uuid.uuid4())
+            if oid == str(_NIL):
+                oid = str(uuid.uuid4())
+        if ctx.tx.exists(kind, oid):
+            fail(HResult.ERROR_ALREADY_EXISTS, f"a {kind} with ID {oid} already exists")
+        return oid
+
+    # -- the C API -----------------------------------------------------------------------------
+    def enumerate(self, kind: str, query: str | None) -> tuple[int, str | None, str | None]:
+        """``HcnEnumerate{Kind}s``: a JSON array of the matching IDs, in creation order."""
+
+        def work() -> str:
+            ops = self._ops(kind)
+            flt = parse_query(query).filter
+            with self._call(write=False) as ctx:
+                if flt is None:
+                    return dumps(ctx.tx.ids(kind))
+                return dumps(
+                    [
+                        oid
+                        for oid, doc in ctx.tx.all(kind)
+                        if matches(ops.filter_fields(ctx, oid, doc), flt)
+                    ]
+                )
+
+        return self._guarded(c_function("enumerate", kind), work)
+
+    def create(
+        self,
+        kind: str,
+        object_id: uuid.UUID | None,
+        settings: str | None,
+        network_handle: int | None = None,
+    ) -> tuple[int, int | None, str | None]:
+        """``HcnCreate{Kind}``: a new open handle. ``network_handle`` is for endpoints only."""
+
+        def work() -> int:
+            ops = self._ops(kind)
+            body = parse_document(settings, f"{kind} settings")
+            network = None
+            if kind == "Endpoint" and network_handle:
+                network = self._resolve(network_handle, "Network")
+            with self._call(write=True) as ctx:
+                oid = self._choose_id(ctx, kind, object_id, body)
+                ops.create(ctx, oid, body, network)
+            return self._new_handle(kind, oid)
+
+        return self._guarded(c_function("create", kind), work)
+
+    def open(self, kind: str, object_id: uuid.UUID) -> tuple[int, int | None, str | None]:
+        """``HcnOpen{Kind}``: ``ERROR_NOT_FOUND`` (0x80070490) for an unknown ID."""
+
+        def work() -> int:
+            self._ops(kind)
+            oid = str(object_id)
+            with self._call(write=False) as ctx:
+                if not ctx.tx.exists(kind, oid):
+                    fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
+            return self._new_handle(kind, oid)
+
+        return self._guarded(c_function("open", kind), work)
+
+    def modify(self, kind: str, handle: int, settings: str | None) -> tuple[int, None, str | None]:
+        """``HcnModify{Kind}``: apply a modify request (one transaction, all or nothing)."""
+
+        def work() -> None:
+            ops = self._ops(kind)
+            oid = self._resolve(handle, kind)
+            body = parse_document(settings, f"{kind} modify request")
+            with self._call(write=True) as ctx:
+                doc = ctx.tx.get(kind, oid)
+                if doc is None:
+                    fail(ops.gone, f"{kind} {oid} no longer exists")
+                ops.modify(ctx, oid, doc, body)
+
+        hresult, _, record = self._guarded(c_function("modify", kind), work)
+        return hresult, None, record
+
+    def query(
+        self, kind: str, handle: int, query: str | None
+    ) -> tuple[int, str | None, str | None]:
+        """``HcnQuery{Kind}Properties``: the properties JSON."""
+
+        def work() -> str:
+            ops = self._ops(kind)
+            oid = self._resolve(handle, kind)
+            view = parse_query(query).view
+            with self._call(write=False) as ctx:
+                doc = ctx.tx.get(kind, oid)
+                if doc is None:
+                    fail(ops.gone, f"{kind} {oid} no longer exists")
+                return dumps(ops.render(ctx, oid, doc, view))
+
+        return self._guarded(c_function("query", kind), work)
+
+    def delete(self, kind: str, object_id: uuid.UUID) -> tuple[int, None, str | None]:
+        """``HcnDelete{Kind}``: ``ERROR_NOT_FOUND`` (0x80070490) for an unknown ID."""
+
+        def work() -> None:
+            ops = self._ops(kind)
+            oid = str(object_id)
+            with self._call(write=True) as ctx:
+                doc = ctx.tx.get(kind, oid)
+                if doc is None:
+                    fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
+                ops.delete(ctx, oid, doc)
+
+        hresult, _, record = self._guarded(c_function("delete", kind), work)
+        return hresult, None, record
+
+    def close(self, kind: str, handle: int) -> int:
+        """``HcnClose{Kind}``: ``E_INVALIDARG`` for a handle that is not open (or not a {kind})."""
+
+        def work() -> None:
+            self._ops(kind)
+            self._resolve(handle, kind)
+            del self._handles[handle]
+
+        return self._guarded(c_function("close", kind), work)[0]
+
+    def query_endpoint_stats(
+        self, handle: int, query: str | None
+    ) -> tuple[int, str | None, str | None]:
+        """``HcnQueryEndpointStats``: all-zero counters in the V1 ``EndpointStats`` shape."""
+
+        def work() -> str:
+            oid = self._resolve(handle, "Endpoint")
+            parse_query(query)
+            with self._call(write=False) as ctx:
+                if not ctx.tx.exists("Endpoint", oid):
+                    fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"Endpoint {oid} no longer exists")
+            return dumps(_endpoint_stats(oid))
+
+        return self._guarded("HcnQueryEndpointStats", work)
+
+    def query_endpoint_addresses(
+        self, handle: int, query: str | None
+    ) -> tuple[int, str | None, str | None]:
+        """``HcnQueryEndpointAddresses``: ``{"ID", "IpConfigurations", "MacAddress"}`` (a guess)."""
+
+        def work() -> str:
+            oid = self._resolve(handle, "Endpoint")
+            parse_query(query)
+            with self._call(write=False) as ctx:
+                doc = ctx.tx.get("Endpoint", oid)
+                if doc is None:
+                    fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"Endpoint {oid} no longer exists")
+            return dumps(
+                {
+                    "ID": oid,
+                    "IpConfigurations": doc.get("IpConfigurations", []),
+                    "MacAddress": doc.get("MacAddress", ""),
+                }
+            )
+
+        return self._guarded("HcnQueryEndpointAddresses", work)
+
+    def hns_call(self, method: str, path: str, body: str | None) -> tuple[int, str | None]:
+        """``HNSCall`` (V1): ``GET /globals/version`` and ``GET /endpointstats/<id>``.
+
+        Answers the V1 envelope ``{"Success", "Error", "Output"}``; a path the simulator does
+        not serve gets ``Success: false`` with S_OK, as V1 reports logical failures.
+        """
+
+        def work() -> str:
+            assert self._store is not None
+            verb = method.strip().upper()
+            parts = [p for p in path.strip().lower().split("/") if p]
+            if verb == "GET" and parts == ["globals", "version"]:
+                with self._store.transaction(write=False) as tx:
+                    version = self._version(tx)
+                return _envelope(True, {"Major": version.major, "Minor": version.minor})
+            if verb == "GET" and len(parts) == 2 and parts[0] == "endpointstats":
+                try:
+                    oid = str(uuid.UUID(parts[1]))
+                except ValueError:
+                    return _envelope(False, error="Element not found.")
+                with self._store.transaction(write=False) as tx:
+                    found = tx.exists("Endpoint", oid)
+                if not found:
+                    return _envelope(False, error="Element not found.")
+                return _envelope(True, _endpoint_stats(oid))
+            return _envelope(False, error=f"the simulated HNS does not serve {verb} {path}")
+
+        hresult, response, record = self._guarded("HNSCall", work)
+        if response is None:
+            text = json.loads(record)["Error"] if record else describe(hresult)
+            response = _envelope(False, error=text)
+        return hresult, response
+
+    def register_service_callback(self) -> tuple[int, int]:
+        """``HcnRegisterServiceCallback``: a callback handle (notifications are never sent)."""
+
+        def work() -> int:
+            handle = next(self._counter)
+            self._callbacks.add(handle)
+            return handle
+
+        hresult, handle, _ = self._guarded("HcnRegisterServiceCallback", work)
+        return hresult, handle or 0
+
+    def unregister_service_callback(self, handle: int) -> int:
+        """``HcnUnregisterServiceCallback``: ``E_INVALIDARG`` for an unknown handle."""
+
+        def work() -> None:
+            if handle not in self._callbacks:
+                fail(HResult.E_INVALIDARG, f"0x{handle:X} is not a registered callback")
+            self._callbacks.discard(handle)
+
+        return self._guarded("HcnUnregisterServiceCallback", work)[0]
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def open_handle_count(self) -> int:
+        """Object handles and callback registrations this engine handed out and not closed."""
+        with self._lock:
+            return len(self._handles) + len(self._callbacks)
+
+    def simulated_version(self) -> HnsVersion:
+        """The version this engine answers with right now."""
+        if self._pinned is not None or self._store is None:
+            return self._pinned or DEFAULT_SIMULATED_VERSION
+        with self._lock, self._store.transaction(write=False) as tx:
+            return self._version(tx)
+
+    def call_count(self, function: str) -> int:
+        """How often the C function ``function`` was called on this engine."""
+        return self._faults.calls(function)
+
+    def shutdown(self) -> None:
+        """Close the state connection (handles stay counted; later calls fail with E_FAIL)."""
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            self._broken = self._broken or "the simulated HNS engine was shut down"
+
+
+_engine: Engine | None = None
+_engine_pid = 0
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The per-process engine, created on first use from the environment.
+
+    A misconfigured environment yields :meth:`Engine.unavailable` (every call fails with
+    ``E_FAIL`` and says why) rather than an exception. A forked child gets its own engine.
+    """
+    global _engine, _engine_pid
+    engine = _engine
+    if engine is not None and _engine_pid == os.getpid():
+        return engine
+    with _engine_lock:
+        if _engine is None or _engine_pid != os.getpid():
+            try:
+                _engine = Engine()
+            except (ValueError, StateError) as exc:
+                _engine = Engine.unavailable(f"the simulated HNS is misconfigured: {exc}")
+            _engine_pid = os.getpid()
+        return _engine
+
+
+def reset_engine() -> None:
+    """Forget the per-process engine (the next :func:`get_engine` builds a new one)."""
+    global _engine
+    with _engine_lock:
+        if _engine is not None and _engine_pid == os.getpid():
+            _engine.shutdown()
+        _engine = None

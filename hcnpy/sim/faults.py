@@ -1,0 +1,168 @@
+"""Fault injection for the simulated HNS: parse ``HCNPY_SIM_FAULTS`` and decide per call.
+
+Format (see ``docs/hcnpy/simulator.md``)::
+
+    SPEC    := ENTRY (";" ENTRY)*             entries may also be separated by newlines
+    ENTRY   := FUNCTION "=" ACTION ("," ACTION)* ["@" WHEN]
+    ACTION  := HRESULT | "stall:" MILLISECONDS
+    HRESULT := 0x803B0013 | 2151350291 | -2143616989 | HCN_E_PORT_ALREADY_EXISTS
+    WHEN    := N | N "+" | N "-" M            1-based call numbers, per function, per process
+    FUNCTION:= a C function name (HcnCreateEndpoint, HNSCall, ...) | "*" (every function)
+
+``HcnOpenNetwork=stall:500`` stalls every call 500 ms; ``HcnCreateEndpoint=0x803B0013@2`` fails
+only the second call; ``HcnModifyNamespace=stall:100,HCN_E_NAMESPACE_ATTACH_FAILED@3+`` stalls
+and then fails the third and every later call.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+
+from ..hresult import HResult, is_failure, to_unsigned
+from .names import FUNCTIONS
+
+__all__ = ["MAX_STALL_MS", "FaultInjector", "FaultRule", "Verdict", "parse_faults"]
+
+#: The longest stall a spec may ask for (ten minutes).
+MAX_STALL_MS = 600_000
+
+
+class FaultRule(NamedTuple):
+    """One entry: on calls ``first``..``last`` (``None`` = no end) of ``function``, stall, fail."""
+
+    function: str
+    hresult: int | None = None
+    stall_ms: int = 0
+    first: int = 1
+    last: int | None = None
+
+    def applies(self, function: str, call_number: int) -> bool:
+        """True when this rule fires for the ``call_number``-th call of ``function``."""
+        if self.function not in ("*", function):
+            return False
+        return call_number >= self.first and (self.last is None or call_number <= self.last)
+
+
+class Verdict(NamedTuple):
+    """What the injector decided for one call."""
+
+    call_number: int
+    stall_ms: int = 0
+    hresult: int | None = None
+
+
+def parse_faults(text: str | None) -> tuple[FaultRule, ...]:
+    """Parse a fault spec; ``None`` or blank means no faults. Raises ``ValueError`` on bad specs."""
+    if not text:
+        return ()
+    rules = []
+    for raw in text.replace("\n", ";").split(";"):
+        entry = raw.strip()
+        if entry:
+            rules.append(_parse_entry(entry))
+    return tuple(rules)
+
+
+def _parse_entry(entry: str) -> FaultRule:
+    function, sep, rest = entry.partition("=")
+    function = function.strip()
+    if not sep or not rest.strip():
+        raise ValueError(f"fault entry {entry!r}: want FUNCTION=ACTION[,ACTION][@WHEN]")
+    if function != "*" and function not in FUNCTIONS:
+        known = ", ".join(sorted(FUNCTIONS))
+        raise ValueError(f"fault entry {entry!r}: unknown function {function!r} (known: {known})")
+    actions, _, when = rest.partition("@")
+    hresult: int | None = None
+    stall_ms = 0
+    for raw_action in actions.split(","):
+        action = raw_action.strip()
+        if action.lower().startswith("stall:"):
+            stall_ms += _parse_stall(entry, action[len("stall:") :])
+        elif action:
+            if hresult is not None:
+                raise ValueError(f"fault entry {entry!r}: more than one HRESULT")
+            hresult = _parse_hresult(entry, action)
+        else:
+            raise ValueError(f"fault entry {entry!r}: empty action")
+    first, last = _parse_when(entry, when.strip()) if "@" in rest else (1, None)
+    return FaultRule(function, hresult, stall_ms, first, last)
+
+
+def _parse_stall(entry: str, text: str) -> int:
+    try:
+        value = int(text.strip().removesuffix("ms"))
+    except ValueError:
+        raise ValueError(f"fault entry {entry!r}: stall wants milliseconds, got {text!r}") from None
+    if not 0 <= value <= MAX_STALL_MS:
+        raise ValueError(f"fault entry {entry!r}: stall must be 0..{MAX_STALL_MS} ms")
+    return value
+
+
+def _parse_hresult(entry: str, text: str) -> int:
+    if text.upper() in HResult.__members__:
+        value = int(HResult[text.upper()])
+    else:
+        try:
+            value = int(text, 0)
+        except ValueError:
+            raise ValueError(
+                f"fault entry {entry!r}: {text!r} is neither an HRESULT number (0x803B0013) "
+                "nor a known name (HCN_E_PORT_ALREADY_EXISTS)"
+            ) from None
+        if not -(2**31) <= value <= 0xFFFFFFFF:
+            raise ValueError(f"fault entry {entry!r}: {text!r} does not fit in 32 bits")
+        value = to_unsigned(value)
+    if not is_failure(value):
+        raise ValueError(
+            f"fault entry {entry!r}: 0x{value:08X} is not a failure HRESULT (want 0x8xxxxxxx)"
+        )
+    return value
+
+
+def _parse_when(entry: str, text: str) -> tuple[int, int | None]:
+    try:
+        if text.endswith("+"):
+            first, last = int(text[:-1]), None
+        elif "-" in text:
+            low, _, high = text.partition("-")
+            first, last = int(low), int(high)
+        else:
+            first = int(text)
+            last = first
+    except ValueError:
+        raise ValueError(f"fault entry {entry!r}: @WHEN wants N, N+ or N-M, got {text!r}") from None
+    if first < 1 or (last is not None and last < first):
+        raise ValueError(f"fault entry {entry!r}: call numbers start at 1 and must not go down")
+    return first, last
+
+
+class FaultInjector:
+    """Counts calls per C function and applies the matching rules (thread-safe)."""
+
+    def __init__(self, rules: tuple[FaultRule, ...] = ()) -> None:
+        self.rules = rules
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def on_call(self, function: str) -> Verdict:
+        """Count one call of ``function``; stalls add up, the first matching HRESULT wins."""
+        with self._lock:
+            number = self._counts.get(function, 0) + 1
+            self._counts[function] = number
+        stall = 0
+        hresult: int | None = None
+        for rule in self.rules:
+            if rule.applies(function, number):
+                stall += rule.stall_ms
+                if hresult is None:
+                    hresult = rule.hresult
+        return Verdict(number, stall, hresult)
+
+    def calls(self, function: str) -> int:
+        """How many times ``function`` has been called so far."""
+        with self._lock:
+            return self._counts.get(function, 0)

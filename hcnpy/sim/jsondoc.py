@@ -1,0 +1,149 @@
+"""Reading HNS JSON documents the way HNS does: plain dicts, keys matched case-insensitively.
+
+Every helper raises :class:`HnsFailure`, which the engine turns into an HRESULT and error record.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
+from ..hresult import HResult
+
+__all__ = [
+    "HnsFailure",
+    "JsonObj",
+    "canon",
+    "dumps",
+    "fail",
+    "opt_bool",
+    "opt_int",
+    "opt_list",
+    "opt_obj",
+    "opt_str",
+    "parse_document",
+    "parse_guid",
+    "schema_version",
+]
+
+JsonObj = dict[str, Any]
+
+
+class HnsFailure(Exception):
+    """A simulated HNS call failed with ``hresult``; ``message`` goes into the error record."""
+
+    def __init__(self, hresult: int, message: str) -> None:
+        super().__init__(message)
+        self.hresult = int(hresult)
+        self.message = message
+
+
+def fail(hresult: int, message: str) -> NoReturn:
+    """Raise :class:`HnsFailure`."""
+    raise HnsFailure(hresult, message)
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_document(text: str | None, what: str) -> JsonObj:
+    """Parse a settings/query document; ``None`` or blank is ``{}``; non-objects are invalid."""
+    if text is None or not text.strip():
+        return {}
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        fail(HResult.HCN_E_INVALID_JSON, f"{what}: not valid JSON: {exc}")
+    if not isinstance(value, dict):
+        fail(HResult.HCN_E_INVALID_JSON, f"{what}: want a JSON object, got {type(value).__name__}")
+    return value
+
+
+def dumps(value: object) -> str:
+    """Compact JSON, as HNS answers."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def canon(obj: JsonObj, keys: Iterable[str]) -> JsonObj:
+    """Copy ``obj`` renaming keys that match ``keys`` case-insensitively to their canonical case.
+
+    Keys that match nothing are kept as given (the simulator echoes fields it does not read).
+    """
+    by_lower = {key.lower(): key for key in keys}
+    return {by_lower.get(key.lower(), key): value for key, value in obj.items()}
+
+
+def opt_obj(doc: JsonObj, key: str, where: str) -> JsonObj | None:
+    """``doc[key]`` as an object, ``None`` when absent or null."""
+    value = doc.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want an object")
+    return value
+
+
+def opt_list(doc: JsonObj, key: str, where: str) -> list[Any]:
+    """``doc[key]`` as a list, ``[]`` when absent or null."""
+    value = doc.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want an array")
+    return value
+
+
+def opt_str(doc: JsonObj, key: str, where: str) -> str | None:
+    """``doc[key]`` as a string, ``None`` when absent or null."""
+    value = doc.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want a string")
+    return value
+
+
+def opt_int(doc: JsonObj, key: str, where: str, low: int = 0, high: int = 2**32 - 1) -> int | None:
+    """``doc[key]`` as an integer within ``low..high`` (a Go decoder rejects overflow too)."""
+    value = doc.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want an integer")
+    if not low <= value <= high:
+        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: {value} is outside {low}..{high}")
+    return value
+
+
+def opt_bool(doc: JsonObj, key: str, where: str) -> bool | None:
+    """``doc[key]`` as a boolean."""
+    value = doc.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want true or false")
+    return value
+
+
+def parse_guid(value: object, where: str) -> str:
+    """A GUID string (braces and any case accepted) as HNS prints it: lowercase, no braces."""
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value.strip()))
+        except ValueError:
+            pass
+    fail(HResult.HCN_E_GUID_CONVERSION_FAILURE, f"{where}: {value!r} is not a GUID")
+
+
+def schema_version(doc: JsonObj, where: str) -> JsonObj | None:
+    """The document's ``SchemaVersion`` as ``{"Major": m, "Minor": n}``, or ``None``."""
+    raw = opt_obj(canon(doc, ["SchemaVersion"]), "SchemaVersion", where)
+    if raw is None:
+        return None
+    version = canon(raw, ["Major", "Minor"])
+    major = opt_int(version, "Major", f"{where}.SchemaVersion") or 0
+    minor = opt_int(version, "Minor", f"{where}.SchemaVersion") or 0
+    return {"Major": major, "Minor": minor}

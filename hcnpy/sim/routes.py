@@ -1,0 +1,83 @@
+"""Simulated HNS SDN routes: stored as given (``Routes`` or hcsshim's ``Setting`` array)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..hresult import HResult
+from .addressing import parse_ip, parse_prefix
+from .balancers import existing_endpoints
+from .context import DEFAULT_SCHEMA, Ctx, View, ordered
+from .jsondoc import JsonObj, canon, fail, opt_bool, opt_list, parse_guid, schema_version
+
+__all__ = ["SdnRoutes"]
+
+FIELDS = ("ID", "HostComputeEndpoints", "Routes", "Setting", "SchemaVersion", "HostComputeNetwork")
+SETTING_FIELDS = ("DestinationPrefix", "NextHop", "NeedEncap", "AutomaticEndpointMonitor")
+
+
+def _setting(raw: object, where: str) -> JsonObj:
+    if not isinstance(raw, dict):
+        fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an object")
+    setting = canon(raw, SETTING_FIELDS)
+    if setting.get("DestinationPrefix"):
+        parse_prefix(setting["DestinationPrefix"], f"{where}.DestinationPrefix", strict=False)
+    if setting.get("NextHop"):
+        parse_ip(setting["NextHop"], f"{where}.NextHop")
+    opt_bool(setting, "NeedEncap", where)
+    opt_bool(setting, "AutomaticEndpointMonitor", where)
+    return setting
+
+
+def _parse(ctx: Ctx, oid: str, body: JsonObj) -> JsonObj:
+    doc = canon(body, FIELDS)
+    where = "SdnRoute"
+    for key in ("Routes", "Setting"):
+        if key in doc:
+            doc[key] = [
+                _setting(raw, f"{where}.{key}[{i}]")
+                for i, raw in enumerate(opt_list(doc, key, where))
+            ]
+    if doc.get("HostComputeNetwork"):
+        network = parse_guid(doc["HostComputeNetwork"], f"{where}.HostComputeNetwork")
+        if not ctx.tx.exists("Network", network):
+            fail(HResult.HCN_E_NETWORK_NOT_FOUND, f"network {network} is not found")
+        doc["HostComputeNetwork"] = network
+    doc.update(
+        ID=oid,
+        HostComputeEndpoints=existing_endpoints(
+            ctx, doc.get("HostComputeEndpoints"), f"{where}.HostComputeEndpoints"
+        ),
+        SchemaVersion=schema_version(doc, where) or dict(DEFAULT_SCHEMA),
+    )
+    return ordered(doc, FIELDS)
+
+
+class SdnRoutes:
+    """The ``SdnRoute`` kind."""
+
+    kind = "SdnRoute"
+    gone: int = HResult.ERROR_NOT_FOUND
+
+    def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
+        """Validate the endpoints and route entries, store as given."""
+        ctx.tx.insert(self.kind, oid, _parse(ctx, oid, body))
+
+    def modify(self, ctx: Ctx, oid: str, doc: JsonObj, body: JsonObj) -> None:
+        """Replace with the full route document (hcsshim never calls this; HNS exports it)."""
+        ctx.tx.update(self.kind, oid, _parse(ctx, oid, body))
+
+    def delete(self, ctx: Ctx, oid: str, doc: JsonObj) -> None:
+        """Remove."""
+        ctx.tx.remove(self.kind, oid)
+
+    def render(self, ctx: Ctx, oid: str, doc: JsonObj, view: View) -> JsonObj:
+        """The stored properties."""
+        out = dict(doc)
+        out["SchemaVersion"] = view.schema_for(doc)
+        return out
+
+    def filter_fields(self, ctx: Ctx, oid: str, doc: JsonObj) -> JsonObj:
+        """Every stored property."""
+        fields: dict[str, Any] = {key.lower(): value for key, value in doc.items()}
+        return fields
