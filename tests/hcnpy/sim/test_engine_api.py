@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sim_engine_support import create, get, ids, nat_network, new_engine
 
 from hcnpy.features import DEFAULT_SIMULATED_VERSION, HnsVersion
 from hcnpy.hresult import HResult
 from hcnpy.sim import networks, state
 from hcnpy.sim.engine import FIRST_HANDLE, KINDS, Engine, get_engine, reset_engine
+
+from .sim_engine_support import create, get, ids, nat_network, new_engine
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from sim_engine_support import create, get, ids, nat_network, new_engine
+from .sim_engine_support import create, get, ids, nat_network, new_engine
 
 PROCESSES = 32
 PER_PROCESS = 3

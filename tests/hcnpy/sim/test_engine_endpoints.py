@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sim_engine_support import (
+
+from hcnpy.features import HnsVersion
+from hcnpy.hresult import HResult
+from hcnpy.sim.engine import Engine
+
+from .sim_engine_support import (
     create,
     create_hr,
     delete_hr,
@@ -22,10 +27,6 @@ from sim_engine_support import (
     port_mapping,
     try_create,
 )
-
-from hcnpy.features import HnsVersion
-from hcnpy.hresult import HResult
-from hcnpy.sim.engine import Engine
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sim_engine_support import create_hr, ids, nat_network, new_engine
 
 from hcnpy.hresult import HResult
 from hcnpy.sim.engine import Engine
 from hcnpy.sim.faults import FaultInjector, FaultRule, parse_faults
 from hcnpy.sim.names import FUNCTIONS
+
+from .sim_engine_support import create_hr, ids, nat_network, new_engine
 
 
 @pytest.mark.parametrize(

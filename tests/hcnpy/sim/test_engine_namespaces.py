@@ -7,7 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sim_engine_support import (
+
+from hcnpy.hresult import HResult
+from hcnpy.sim.engine import Engine
+
+from .sim_engine_support import (
     attach_request,
     create,
     create_hr,
@@ -18,9 +22,6 @@ from sim_engine_support import (
     nat_network,
     new_engine,
 )
-
-from hcnpy.hresult import HResult
-from hcnpy.sim.engine import Engine
 
 
 @pytest.fixture

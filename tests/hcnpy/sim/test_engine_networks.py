@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sim_engine_support import (
+
+from hcnpy.features import HnsVersion
+from hcnpy.hresult import HResult
+from hcnpy.sim.engine import Engine
+
+from .sim_engine_support import (
     create,
     create_hr,
     delete_hr,
@@ -19,10 +24,6 @@ from sim_engine_support import (
     nat_network,
     new_engine,
 )
-
-from hcnpy.features import HnsVersion
-from hcnpy.hresult import HResult
-from hcnpy.sim.engine import Engine
 
 
 @pytest.fixture

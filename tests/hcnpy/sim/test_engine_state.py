@@ -9,11 +9,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sim_engine_support import create, get, ids, nat_network, new_engine
 
 from hcnpy.features import DEFAULT_SIMULATED_VERSION, HnsVersion
 from hcnpy.sim import state
 from hcnpy.sim.engine import Engine
+
+from .sim_engine_support import create, get, ids, nat_network, new_engine
 
 
 @pytest.fixture(autouse=True)

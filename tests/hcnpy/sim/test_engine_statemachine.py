@@ -15,7 +15,10 @@ from pathlib import Path
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from sim_engine_support import (
+
+from hcnpy.hresult import HResult
+
+from .sim_engine_support import (
     attach_request,
     create,
     delete_hr,
@@ -26,8 +29,6 @@ from sim_engine_support import (
     new_engine,
     try_create,
 )
-
-from hcnpy.hresult import HResult
 
 SUBNET = ipaddress.IPv4Network("10.7.0.0/28")  # .0 network, .1 gateway, .15 broadcast
 RESERVED = {SUBNET[0], SUBNET[1], SUBNET[15]}
