@@ -291,6 +291,38 @@ class Ops:
             self._deadline(timeout, "get_network_by_name"),
         )
 
+    def open_network_by_name(
+        self, name: str, *, timeout: float | None = None
+    ) -> tuple[JsonDict, Handle]:
+        """The network called ``name`` and its handle, left open for the caller to close.
+
+        Pass the handle to :meth:`create_endpoint` (``network_handle=``) to create an
+        endpoint without opening the network again: a CNI ADD then needs one HCN call fewer.
+        :class:`NetworkNotFoundError` when there is no such network.
+        """
+        deadline = self._deadline(timeout, "open_network_by_name")
+        query = make_query({"Name": name})
+        ids = self.library.enumerate(
+            ObjectKind.NETWORK, _query_text(query), timeout=deadline.left()
+        )
+        properties_query = _query_text(query, keep_filter=False)
+        for text in ids:
+            try:
+                handle = self.library.open(
+                    ObjectKind.NETWORK, uuid.UUID(text), timeout=deadline.left()
+                )
+            except NotFoundError:
+                continue  # deleted between enumerate and open
+            try:
+                doc = self._query_handle(handle, properties_query, deadline)
+            except BaseException:
+                handle.close()
+                raise
+            if _field(doc, "Name") == name:
+                return doc, handle
+            handle.close()
+        raise NetworkNotFoundError(name=name)
+
     def create_network(self, doc: Mapping[str, Any], *, timeout: float | None = None) -> JsonDict:
         """Create a network from a V2 document; returns it as HNS reports it."""
         deadline = self._deadline(timeout, "create_network")
@@ -369,12 +401,19 @@ class Ops:
         )
 
     def create_endpoint(
-        self, network_id: IdLike, doc: Mapping[str, Any], *, timeout: float | None = None
+        self,
+        network_id: IdLike,
+        doc: Mapping[str, Any],
+        *,
+        network_handle: Handle | None = None,
+        timeout: float | None = None,
     ) -> JsonDict:
         """Create an endpoint on a network; HNS allocates the IP and MAC unless given.
 
         ``HostComputeNetwork`` is set from ``network_id``; ``HostComputeNamespace`` is
-        read-only (attach with :meth:`add_namespace_endpoint` afterwards).
+        read-only (attach with :meth:`add_namespace_endpoint` afterwards). An open
+        ``network_handle`` of that network (from :meth:`open_network_by_name`) is used
+        instead of opening the network again; it stays open.
         """
         deadline = self._deadline(timeout, "create_endpoint")
         nid = _parse_id(network_id, "network_id")
@@ -388,6 +427,8 @@ class Ops:
         body = _document(_without(doc, "HostComputeNetwork", "HostComputeNamespace"))
         body["HostComputeNetwork"] = str(nid)
         self._gate("Endpoint", body, deadline)
+        if network_handle is not None:
+            return self._create(ObjectKind.ENDPOINT, body, network_handle, deadline)
         with self.library.open(ObjectKind.NETWORK, nid, timeout=deadline.left()) as network:
             return self._create(ObjectKind.ENDPOINT, body, network, deadline)
 
