@@ -1,97 +1,150 @@
-"""hcnpy schema demo: build HNS V2 documents from typed models and read HNS output back.
+"""``make demo``: the nat CNI plugin end to end against the simulated HNS.
 
-Run with ``make demo``. Nothing here talks to HNS; it shows the JSON hcnpy would send and
-how it reads what HNS returns (missing ``Type``, any key case, unknown fields kept).
+Everything happens in a temporary directory (simulator state, CNI configuration, result
+cache, lock files) and uses only the programs of this environment: ``hcnpy`` to look at and
+change HNS, ``cniskel`` as the container runtime, and the ``nat`` plugin it runs.
+
+1. ADD before the network exists: the plugin says code 81.
+2. Create a NAT network, and two namespaces (one per container).
+3. ADD container ``web1`` with a port mapping 8080 -> 80 (through CAP_ARGS, as a runtime
+   passes capability arguments); show the endpoints.
+4. ADD container ``web2`` asking for the same host port: code 71.
+5. DEL both containers (a runtime DELs after a failed ADD too); show that nothing is left.
+
+Run it with ``make demo`` or ``.venv/bin/python examples/demo.py``.
 """
 
+from __future__ import annotations
+
 import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
-import hcnpy
-from hcnpy import (
-    Endpoint,
-    EndpointPolicy,
-    Ipam,
-    Network,
-    NetworkType,
-    PortMappingPolicySetting,
-    ProtocolType,
-    Route,
-    Subnet,
-)
+BIN = Path(sys.executable).parent  # the environment's scripts: hcnpy, cniskel, nat
+NETWORK = "natNet"
+PORTS = {"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]}
+CONFLIST = {
+    "cniVersion": "1.0.0",
+    "name": NETWORK,
+    "plugins": [{"type": "nat", "capabilities": {"portMappings": True}}],
+}
 
-NETWORK_ID = "6A1F5C3E-0B7D-4C51-9D21-3F0E8B6A7C10"
-
-# What HNS returns for a NAT network: no "Type" (NAT is its enum zero and is omitted), keys in
-# other cases, and fields hcnpy does not model ("Version", "State", "ObjectId", ...).
-HNS_OUTPUT = """{
-  "ID": "6A1F5C3E-0B7D-4C51-9D21-3F0E8B6A7C10",
-  "name": "nat",
-  "ipams": [{"subnets": [{"ipAddressPrefix": "172.16.0.0/16",
-                          "routes": [{"nextHop": "172.16.0.1", "destinationPrefix": "0.0.0.0/0"}],
-                          "ObjectId": "1B2C3D4E-0000-4000-8000-000000000001"}]}],
-  "MacPool": {"Ranges": [{"StartMacAddress": "00-15-5D-9A-10-00",
-                          "EndMacAddress": "00-15-5D-9A-1F-FF"}]},
-  "Health": {"Extra": {"SwitchGuid": "0D5E9C4B-1A2B-4C3D-8E9F-A0B1C2D3E4F5"}},
-  "SchemaVersion": {"Major": 2, "Minor": 0},
-  "Version": 64424509440,
-  "State": 1
-}"""
+BOLD, DIM, GREEN, RED, RESET = "\033[1m", "\033[2m", "\033[32m", "\033[31m", "\033[0m"
+if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+    BOLD = DIM = GREEN = RED = RESET = ""
 
 
-def show(title: str, obj: hcnpy.Model) -> None:
-    print(f"== {title}")
-    print(json.dumps(hcnpy.to_dict(obj), indent=2))
+def heading(text: str) -> None:
+    print(f"\n{BOLD}== {text}{RESET}")
 
 
-def main() -> None:
-    network = Network(
-        name="nat",
-        type=NetworkType.NAT,
-        ipams=(
-            Ipam(
-                subnets=(
-                    Subnet(
-                        ip_address_prefix="172.16.0.0/16",
-                        routes=(Route(next_hop="172.16.0.1", destination_prefix="0.0.0.0/0"),),
-                    ),
-                )
-            ),
-        ),
+def run(env: dict[str, str], *args: str, extra: dict[str, str] | None = None) -> tuple[int, str]:
+    """Echo the command (with the variables that matter for it), run it, show its output."""
+    prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in (extra or {}).items())
+    shown = " ".join([Path(args[0]).name, *(shlex.quote(a) for a in args[1:])])
+    print(f"{DIM}${RESET} {prefix + ' ' if prefix else ''}{shown}")
+    proc = subprocess.run(
+        [str(BIN / args[0]), *args[1:]],
+        env={**env, **(extra or {})},
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    hcnpy.validate(network, for_create=True)
-    show("NAT network with static IPAM and a default route (HcnCreateNetwork)", network)
-
-    endpoint = Endpoint(
-        name="nat-ep",
-        host_compute_network=NETWORK_ID,
-        policies=(
-            EndpointPolicy.of(
-                PortMappingPolicySetting(
-                    protocol=ProtocolType.TCP, internal_port=80, external_port=8080
-                )
-            ),
-        ),
+    output = (proc.stdout + proc.stderr).rstrip()
+    if output:
+        print("\n".join("  " + line for line in output.splitlines()))
+    status = (
+        f"{GREEN}exit 0{RESET}" if proc.returncode == 0 else f"{RED}exit {proc.returncode}{RESET}"
     )
-    hcnpy.validate(endpoint, for_create=True)
-    show("endpoint publishing port 80 on host port 8080 (HcnCreateEndpoint)", endpoint)
-    print("compact, as sent:", hcnpy.to_json(endpoint))
+    print(f"  {DIM}->{RESET} {status}")
+    return proc.returncode, proc.stdout
 
-    print("\n== reading HNS output")
-    read = hcnpy.from_json(Network, HNS_OUTPUT)
-    print("type:", read.type.__class__.__name__, read.type)
-    print("subnet:", read.ipams[0].subnets[0].ip_address_prefix)
-    print("unknown fields kept:", dict(read.unknown_fields))
-    print("  ... and on the subnet:", dict(read.ipams[0].subnets[0].unknown_fields))
-    show("written back (canonical keys, Type filled in, unknown fields unchanged)", read)
-    assert hcnpy.from_dict(Network, hcnpy.to_dict(read)) == read
 
-    print("\n== a bad document is rejected before it is sent")
-    broken = Network(ipams=(Ipam(subnets=(Subnet(ip_address_prefix="10.0.0.0/24"),)),))
+def cni_code(stdout: str) -> int | None:
+    """The ``code`` of the CNI error the runtime printed, if any."""
+    start = stdout.find("{")
     try:
-        hcnpy.validate(broken, for_create=True)
-    except hcnpy.ValidationError as error:
-        print("ValidationError:", error)
+        value = json.loads(stdout[start:]) if start >= 0 else None
+    except ValueError:
+        return None
+    return value.get("code") if isinstance(value, dict) else None
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="winplugins-demo-") as tmp:
+        root = Path(tmp)
+        (root / "net.d").mkdir()
+        (root / "net.d" / "10-natnet.conflist").write_text(json.dumps(CONFLIST, indent=2))
+        env = {
+            **os.environ,
+            "HCNPY_BACKEND": "sim",
+            "HCNPY_SIM_STATE": str(root / "hns.db"),
+            "NETCONFPATH": str(root / "net.d"),
+            "CNI_PATH": str(BIN),
+            "CNISKEL_CACHE_DIR": str(root / "cache"),
+            "WINPLUGINS_LOCK_DIR": str(root / "locks"),
+        }
+        env.pop("HCNPY_SIM_FAULTS", None)
+        env.pop("CAP_ARGS", None)
+        cap_args = {"CAP_ARGS": json.dumps(PORTS)}
+        failures: list[str] = []
+
+        print(f"{BOLD}The nat CNI plugin on a simulated HNS{RESET} (state in {root})")
+        heading(f"The CNI configuration ({root.name}/net.d/10-natnet.conflist)")
+        print("\n".join("  " + line for line in json.dumps(CONFLIST, indent=2).splitlines()))
+
+        heading("1. ADD before the HNS network exists: code 81 (network not found)")
+        code, out = run(env, "cniskel", "add", NETWORK, "00000000-0000-4000-8000-000000000000",
+                        "--container-id", "early")  # fmt: skip
+        if cni_code(out) != 81:
+            failures.append("ADD without a network did not give code 81")
+        run(env, "cniskel", "del", NETWORK, "00000000-0000-4000-8000-000000000000",
+            "--container-id", "early")  # fmt: skip
+
+        heading("2. Create the NAT network and one namespace per container")
+        run(env, "hcnpy", "network", "create", "--name", NETWORK, "--type", "NAT",
+            "--subnet", "10.0.0.0/16", "--gateway", "10.0.0.1")  # fmt: skip
+        namespaces = []
+        for _ in range(2):
+            code, out = run(env, "hcnpy", "namespace", "create", "--json")
+            namespaces.append(json.loads(out)["ID"])
+
+        heading("3. ADD container web1 with port mapping 8080 -> 80")
+        code, out = run(env, "cniskel", "add", NETWORK, namespaces[0], "--container-id", "web1",
+                        extra=cap_args)  # fmt: skip
+        if code != 0:
+            failures.append("ADD of web1 failed")
+        run(env, "hcnpy", "endpoint", "list")
+
+        heading("4. ADD container web2 with the same host port: code 71 (port already exists)")
+        code, out = run(env, "cniskel", "add", NETWORK, namespaces[1], "--container-id", "web2",
+                        extra=cap_args)  # fmt: skip
+        if cni_code(out) != 71:
+            failures.append("the port clash did not give code 71")
+        run(env, "hcnpy", "endpoint", "list")
+
+        heading("5. DEL both containers (the runtime also DELs the failed one)")
+        for namespace, container in zip(namespaces, ("web1", "web2"), strict=True):
+            code, _ = run(env, "cniskel", "del", NETWORK, namespace, "--container-id", container,
+                          extra=cap_args)  # fmt: skip
+            if code != 0:
+                failures.append(f"DEL of {container} failed")
+        code, out = run(env, "hcnpy", "endpoint", "list", "--json")
+        if json.loads(out or "[]"):
+            failures.append("endpoints are left after DEL")
+        run(env, "hcnpy", "namespace", "list")
+
+        heading("Result")
+        if failures:
+            print(f"{RED}demo FAILED:{RESET} " + "; ".join(failures))
+            return 1
+        print(f"{GREEN}all cleaned up: no endpoints left, the namespaces are empty{RESET}")
+        return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

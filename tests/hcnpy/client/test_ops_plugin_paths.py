@@ -20,9 +20,7 @@ from hcnpy.ops import Ops
 from .conftest import NetworkFactory
 
 
-def test_open_network_by_name_keeps_the_handle_open(
-    ops: Ops, make_network: NetworkFactory
-) -> None:
+def test_open_network_by_name_keeps_the_handle_open(ops: Ops, make_network: NetworkFactory) -> None:
     created = make_network(name="natNet")
     make_network(name="other", prefix="10.1.0.0/24", gateway="10.1.0.1")
     doc, handle = ops.open_network_by_name("natNet")

@@ -1,0 +1,143 @@
+"""The shared core of nat, sdnbridge and sdnoverlay: one plugin class, three declarations.
+
+A concrete plugin (see ``nat.py``) subclasses :class:`WindowsPlugin` and declares which
+configuration ``type`` values it answers to and which HNS network types it drives. The verbs
+themselves are in ``flows.py``; this module turns every failure into a CNI error (never a
+traceback) and keeps VERSION cheap: it imports only the skeleton, and ``flows`` (with hcnpy
+and the HCN library) is loaded when a verb actually runs.
+"""
+
+from __future__ import annotations
+
+from cniskel.errors import CniError
+from cniskel.netconf import NetConf
+from cniskel.plugin import Plugin
+
+from .errors import ERR_GENERAL, PluginError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING would import typing (milliseconds) on VERSION
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    from cniskel.context import Context
+    from cniskel.result import Result
+
+    from .flows import Operation
+
+    T = TypeVar("T")
+
+__all__ = ["SUPPORTED_VERSIONS", "LenientNetConf", "WindowsPlugin", "run"]
+
+#: 0.1.0 is left out on purpose: it is what a configuration *without* ``cniVersion`` means,
+#: and the reference never accepted it. Such a configuration gets code 1 naming these.
+SUPPORTED_VERSIONS = ("0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")
+
+_SKELETON_KEYS = frozenset(
+    ("cniversion", "name", "type", "prevresult", "cni.dev/valid-attachments", "cni.dev/attachments")
+)
+
+
+class LenientNetConf(NetConf):
+    """The skeleton's view of the configuration, decoded leniently.
+
+    The plugins parse the configuration themselves (``config.py``): with precise messages on
+    ADD, and without even looking at irrelevant parts on DEL. So the skeleton's typed decoding
+    must never reject a configuration first: when it fails, only the keys the skeleton itself
+    needs are decoded (the whole object stays in ``raw``).
+    """
+
+    case_insensitive_keys = True
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "") -> LenientNetConf:
+        try:
+            return super().from_dict(data, where)
+        except CniError:
+            if not isinstance(data, dict):
+                raise
+        subset = {k: v for k, v in data.items() if k.lower() in _SKELETON_KEYS}
+        try:
+            conf = super().from_dict(subset, where)
+        except CniError:
+            names = [v for k, v in data.items() if k.lower() == "name" and isinstance(v, str)]
+            conf = super().from_dict({"name": names[-1] if names else ""}, where)
+        conf.raw = data
+        return conf
+
+
+class WindowsPlugin(Plugin):
+    """The Windows CNI plugin; a subclass declares what it handles (see ``nat.py``)."""
+
+    #: Config ``type`` values this plugin answers to (compared case-insensitively).
+    config_types: tuple[str, ...] = ()
+    #: HNS network types (the network's ``Type``) this plugin can attach containers to.
+    network_types: tuple[str, ...] = ()
+    #: Network types on which ``optionalFlags.enableDualStack`` is allowed (empty: none).
+    dual_stack_network_types: tuple[str, ...] = ()
+
+    supported_versions = SUPPORTED_VERSIONS
+    config_class = LenientNetConf
+
+    def name(self) -> str:
+        return self.config_types[0] if self.config_types else type(self).__name__
+
+    # -- the verbs: each one runs the matching step list of flows.Operation ---------------
+
+    def add(self, ctx: Context) -> Result:
+        return self._run(ctx, "ADD", lambda op: op.add())
+
+    def delete(self, ctx: Context) -> None:
+        self._run(ctx, "DEL", lambda op: op.delete(), deleting=True)
+
+    def check(self, ctx: Context) -> None:
+        self._run(ctx, "CHECK", lambda op: op.check())
+
+    def gc(self, ctx: Context) -> None:
+        self._run(ctx, "GC", lambda op: op.gc(), deleting=True)
+
+    def status(self, ctx: Context) -> None:
+        self._run(ctx, "STATUS", lambda op: op.status())
+
+    def _run(
+        self,
+        ctx: Context,
+        verb: str,
+        step: Callable[[Operation], T],
+        *,
+        deleting: bool = False,
+    ) -> T:
+        """Run a verb; every failure leaves as a CNI error, never as a traceback."""
+        try:
+            from .flows import Operation
+
+            return step(Operation(self, ctx))
+        except CniError:
+            raise  # the skeleton's or an IPAM delegate's error, passed on unchanged
+        except PluginError as err:
+            raise CniError(err.code, err.msg, err.details) from None
+        except Exception as exc:
+            raise _translate(exc, f"{verb} {ctx.container_id}", deleting) from None
+
+
+def _translate(exc: Exception, doing: str, deleting: bool) -> CniError:
+    """An unexpected exception as a CNI error: HNS failures by their HRESULT (66/71/81,
+    11 on DEL/GC), an IPAM plugin that could not be run, or an internal error (66)."""
+    from cniskel.invoke import InvokeError
+    from hcnpy.errors import HcnError
+
+    from .errors import from_hcn_error
+
+    if isinstance(exc, HcnError):
+        mapped = from_hcn_error(exc, doing, deleting=deleting)
+        return CniError(mapped.code, mapped.msg, mapped.details)
+    if isinstance(exc, InvokeError):
+        return CniError(ERR_GENERAL, f"{doing}: the IPAM plugin could not be run: {exc}")
+    return CniError(
+        ERR_GENERAL, f"{doing}: internal error in the plugin", f"{type(exc).__name__}: {exc}"
+    )
+
+
+def run(plugin: type[WindowsPlugin]) -> None:
+    """Console-script entry point: run ``plugin`` as a CNI plugin process and exit."""
+    plugin.main()

@@ -1,0 +1,146 @@
+"""Per-container serialisation across processes: one lock file per container, held while a
+plugin works on that container.
+
+The runtime never runs two operations for the same container at once, but kubelet retries and
+chained or duplicated configurations do; and the reference plugins had no cross-process lock at
+all (only a mutex inside one process). Plugins for *different* containers never wait for each
+other here; HNS serialises what it must.
+
+Where the lock files live (first that applies):
+
+1. ``$WINPLUGINS_LOCK_DIR`` if set;
+2. on Windows ``%ProgramData%\\hcnpy-winplugins\\locks``;
+3. elsewhere ``$XDG_RUNTIME_DIR/hcnpy-winplugins/locks`` if that variable is set, else
+   ``<temp dir>/hcnpy-winplugins-<uid>/locks`` (``$TMPDIR`` or ``/tmp``).
+
+The directory is created on first use. Lock files are tiny and are left in place: deleting a
+lock file that another process is waiting on would let a third one take a second lock.
+
+``$WINPLUGINS_LOCK_TIMEOUT`` (seconds, default 120) bounds the wait; on timeout the plugin
+returns CNI code 11 ("try again later").
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from types import TracebackType
+
+from .errors import ERR_TRY_AGAIN_LATER, PluginError
+
+__all__ = ["DEFAULT_TIMEOUT", "FileLock", "lock_dir", "lock_path"]
+
+DEFAULT_TIMEOUT = 120.0
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def lock_dir() -> str:
+    """The directory holding the lock files (see the module documentation)."""
+    configured = os.environ.get("WINPLUGINS_LOCK_DIR")
+    if configured:
+        return configured
+    if sys.platform == "win32":
+        base = os.environ.get("PROGRAMDATA") or r"C:\ProgramData"
+        return os.path.join(base, "hcnpy-winplugins", "locks")
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        return os.path.join(runtime, "hcnpy-winplugins", "locks")
+    tmp = os.environ.get("TMPDIR") or "/tmp"
+    return os.path.join(tmp, f"hcnpy-winplugins-{os.getuid()}", "locks")
+
+
+def lock_path(key: str) -> str:
+    """The lock file for ``key`` (a container ID); unsafe characters become ``_``."""
+    safe = "".join(c if c in _SAFE else "_" for c in key)[:200] or "_"
+    return os.path.join(lock_dir(), safe + ".lock")
+
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("WINPLUGINS_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class FileLock:
+    """An exclusive lock on ``lock_path(key)``; a context manager.
+
+    ``blocking=False`` makes :meth:`acquire` return ``False`` at once instead of waiting.
+    """
+
+    def __init__(self, key: str, *, timeout: float | None = None) -> None:
+        self.key = key
+        self.path = lock_path(key)
+        self.timeout = _timeout() if timeout is None else timeout
+        self._fd: int | None = None
+
+    def acquire(self, blocking: bool = True) -> bool:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + self.timeout
+        delay = 0.002
+        while not _try_lock(fd):
+            if not blocking:
+                os.close(fd)
+                return False
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise PluginError(
+                    ERR_TRY_AGAIN_LATER,
+                    f"another operation on container {self.key!r} is still running",
+                    f"waited {self.timeout:g} s for the lock file {self.path}",
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                _unlock(fd)
+            finally:
+                os.close(fd)
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()

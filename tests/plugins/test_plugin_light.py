@@ -1,0 +1,160 @@
+"""The plugin path stays light, and a plain ADD/DEL stays within its HCN call budget.
+
+* VERSION imports only the skeleton and the plugin shell (no hcnpy, no typing, no json).
+* ADD imports neither attrs, cattrs nor the typed models on the plugin's behalf. The
+  simulator runs inside the plugin process (the stand-in library calls back into Python) and
+  may import what it likes, so an import is charged to the plugin only when no simulator
+  frame is on the stack.
+* HCN calls, counted from ``HCNPY_TRACE`` (``HcnClose*`` not counted): at most 8 per plain
+  ADD and 6 per plain DEL; no ``HNSCall`` (version read) unless a feature check needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .wp_harness import Sim
+
+HEAVY = ("attr", "attrs", "cattrs", "cattr", "hcnpy.models", "hcnpy.client", "hcnpy.cli")
+NAT = {"cniVersion": "1.0.0", "name": "natNet", "type": "nat"}
+
+# Runs the nat console-script entry point, recording imports of HEAVY modules made while no
+# hcnpy/sim frame is on the stack, then prints the module list and the violations.
+WRAPPER = r"""
+import sys
+HEAVY = %r
+violations = []
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name in HEAVY or name.startswith(tuple(h + "." for h in HEAVY)):
+            frame = sys._getframe(1)
+            while frame is not None:
+                if "/hcnpy/sim/" in frame.f_code.co_filename.replace("\\", "/"):
+                    break
+                frame = frame.f_back
+            else:
+                violations.append(name)
+        return None
+
+sys.meta_path.insert(0, Watch())
+from winplugins.nat import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\nMODULES=" + " ".join(sorted(sys.modules)) + "\n")
+sys.stderr.write("VIOLATIONS=" + " ".join(violations) + "\n")
+""" % (HEAVY,)  # noqa: UP031
+
+
+def _run_wrapped(sim: Sim, command: str, stdin: bytes, **cni: str) -> tuple[set[str], list[str]]:
+    env = sim.env(CNI_COMMAND=command, CNI_PATH=str(sim.root), **cni)
+    proc = subprocess.run(
+        [sys.executable, "-c", WRAPPER], input=stdin, env=env, capture_output=True, check=False
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, (proc.stdout, err)
+    modules = err.split("MODULES=")[1].split("\n")[0].split()
+    violations = err.split("VIOLATIONS=")[1].split("\n")[0].split()
+    return set(modules), violations
+
+
+def test_version_imports_almost_nothing(sim: Sim) -> None:
+    modules, violations = _run_wrapped(sim, "VERSION", b"")
+    assert violations == []
+    assert not any(m == "hcnpy" or m.startswith("hcnpy.") for m in modules)
+    assert not {"typing", "json", "ipaddress", "winplugins.flows", "cffi"} & modules
+    assert {"cniskel.plugin", "winplugins.core", "winplugins.nat"} <= modules
+
+
+def test_version_importtime(sim: Sim) -> None:
+    env = sim.env(CNI_COMMAND="VERSION")
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from winplugins.nat import main; main()"],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert json.loads(proc.stdout)["supportedVersions"]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.decode().splitlines()
+                if line.startswith("import time:")][1:]  # fmt: skip
+    assert "winplugins.core" in imported
+    assert not [m for m in imported if m.startswith(("hcnpy", "typing", "attr", "cattrs"))]
+
+
+def test_add_and_del_do_not_import_attrs(sim: Sim) -> None:
+    sim.network("natNet", "NAT")
+    ns = sim.namespace()
+    conf = {**NAT, "runtimeConfig": {"portMappings": [{"hostPort": 80, "containerPort": 80}]}}
+    stdin = json.dumps(conf).encode()
+    cni = {"CNI_CONTAINERID": "c1", "CNI_NETNS": ns, "CNI_IFNAME": "eth0"}
+    modules, violations = _run_wrapped(sim, "ADD", stdin, **cni)
+    assert violations == [], violations
+    assert {"hcnpy.ops", "winplugins.flows"} <= modules
+    assert sim.endpoints()
+    modules, violations = _run_wrapped(sim, "DEL", stdin, **cni)
+    assert violations == [], violations
+    assert sim.endpoints() == []
+
+
+def _budget(calls: list[str]) -> list[str]:
+    return [c for c in calls if not c.startswith("HcnClose")]
+
+
+def test_call_budget_plain_add_and_del(sim: Sim) -> None:
+    sim.network("natNet", "NAT")
+    ns = sim.namespace()
+    sim.extra_env["HCNPY_TRACE"] = str(sim.trace)
+    assert sim.add("nat", NAT, netns=ns).ok
+    add = _budget(sim.trace_calls())
+    assert add == [
+        "HcnEnumerateNetworks",
+        "HcnOpenNetwork",
+        "HcnQueryNetworkProperties",
+        "HcnEnumerateEndpoints",
+        "HcnCreateEndpoint",
+        "HcnQueryEndpointProperties",
+        "HcnOpenNamespace",
+        "HcnModifyNamespace",
+    ]
+    assert len(add) <= 8
+    assert sim.delete("nat", NAT, netns=ns).ok
+    delete = _budget(sim.trace_calls())
+    assert delete == [
+        "HcnEnumerateEndpoints",
+        "HcnOpenEndpoint",
+        "HcnQueryEndpointProperties",
+        "HcnOpenNamespace",
+        "HcnModifyNamespace",
+        "HcnDeleteEndpoint",
+    ]
+    assert len(delete) <= 6
+
+
+def test_every_handle_is_closed(sim: Sim) -> None:
+    sim.network("natNet", "NAT")
+    ns = sim.namespace()
+    sim.extra_env["HCNPY_TRACE"] = str(sim.trace)
+    conf = {**NAT, "runtimeConfig": {"portMappings": [{"hostPort": 8080, "containerPort": 80}]}}
+    for command in ("ADD", "DEL"):
+        assert sim.run("nat", command, conf, netns=ns).ok
+        calls = sim.trace_calls()
+        for kind in ("Network", "Endpoint", "Namespace"):
+            assert calls.count(f"HcnOpen{kind}") + (kind == "Endpoint") * calls.count(
+                "HcnCreateEndpoint"
+            ) == calls.count(f"HcnClose{kind}"), calls
+
+
+def test_version_read_only_for_loopback_dsr(sim: Sim) -> None:
+    sim.network("natNet", "NAT")
+    sim.extra_env["HCNPY_TRACE"] = str(sim.trace)
+    assert sim.add("nat", NAT, netns=sim.namespace()).ok
+    assert "HNSCall" not in sim.trace_calls()
+    dsr = {**NAT, "optionalFlags": {"loopbackDSR": True}}
+    assert sim.add("nat", dsr, container_id="c2", netns=sim.namespace()).ok
+    assert sim.trace_calls().count("HNSCall") == 1
+    assert os.environ.get("HCNPY_TRACE") is None
