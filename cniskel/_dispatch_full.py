@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -68,6 +67,8 @@ def run(
         version: str | None = None
         if plugin.error_cni_version:
             version = state[0].config_version if state else CURRENT
+        import contextlib  # error path only: keeps start-up lean
+
         with contextlib.suppress(OSError):
             write(stdout, err.to_json(version))
         return 1
@@ -336,6 +337,7 @@ def _call(
     except Exception as exc:
         # Reported as code 999 like the reference; the traceback goes to
         # stderr, which runtimes treat as free-form logging.
+        import contextlib
         import traceback
 
         text = "".join(traceback.format_exception(exc))

@@ -8,7 +8,10 @@ errors in its own words. Matching those keeps our output byte-compatible.
 from __future__ import annotations
 
 import json
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _GO_ESCAPES = (
     ("<", "\\u003c"),

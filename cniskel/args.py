@@ -173,14 +173,16 @@ def _arg_fields(cls: type) -> dict[str, tuple[Any, Any]]:
 
 def _convert(text: str, tp: Any) -> Any:
     import types
-    import typing
 
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    from cniskel.model import _is_typing, _origin_args
+
+    origin, args = _origin_args(tp)
+    if origin is types.UnionType:
+        options = [arg for arg in args if arg is not type(None)]
         if len(options) != 1:
             raise TypeError(f"unsupported CNI_ARGS field type {tp!r}")
         tp = options[0]
-    if tp is str or tp is object or tp is typing.Any:
+    if tp is str or tp is object or _is_typing(tp, "Any"):
         return text
     if tp is bool:
         return parse_bool(text)

@@ -68,8 +68,9 @@ class _Spec:
     def make_default(self) -> object:
         if self.factory is not None:
             return self.factory()  # type: ignore[operator]
-        if self.default is _MISSING or isinstance(self.default, (str, int, float, bool)):
-            return self.default
+        default = self.default
+        if default is _MISSING or default is None or isinstance(default, (str, int, float, bool)):
+            return default
         import copy
 
         return copy.deepcopy(self.default)
@@ -171,8 +172,6 @@ def _specs(cls: type[Model]) -> list[_Spec]:
     cached = cls.__dict__.get("_cniskel_specs")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    import typing
-
     specs: list[_Spec] = []
     seen: set[str] = set()
     for klass in reversed(cls.__mro__):
@@ -180,7 +179,7 @@ def _specs(cls: type[Model]) -> list[_Spec]:
             if attr in seen or attr.startswith("_") or attr in _NOT_FIELDS:
                 continue
             tp = _resolve(klass, annotation)
-            if typing.get_origin(tp) is typing.ClassVar or tp is typing.ClassVar:
+            if _is_typing(tp, "ClassVar"):
                 continue
             seen.add(attr)
             declared = getattr(cls, attr, _MISSING)
@@ -210,6 +209,31 @@ def _resolve(klass: type, annotation: object) -> Any:
         ) from None
 
 
+def _is_typing(tp: object, name: str) -> bool:
+    """``tp`` is ``typing.<name>`` or ``typing.<name>[...]`` (``Any``, ``ClassVar``)."""
+    typing = sys.modules.get("typing")  # such an annotation exists only if typing was imported
+    if typing is None:
+        return False
+    form = getattr(typing, name)
+    return tp is form or typing.get_origin(tp) is form
+
+
+def _origin_args(tp: object) -> tuple[object, tuple[Any, ...]]:
+    """``typing.get_origin`` and ``get_args``, with ``X | Y`` and ``Optional[X]`` both
+    reported as ``types.UnionType``; typing itself is consulted only if already imported."""
+    import types
+
+    if isinstance(tp, types.UnionType):
+        return types.UnionType, tp.__args__
+    if isinstance(tp, types.GenericAlias):
+        return tp.__origin__, tp.__args__
+    typing = sys.modules.get("typing")
+    if typing is None:
+        return None, ()
+    origin = typing.get_origin(tp)
+    return (types.UnionType if origin is typing.Union else origin), typing.get_args(tp)
+
+
 def _type_error(value: object, where: str, expected: str) -> CniError:
     from cniskel._gojson import json_kind
 
@@ -221,13 +245,12 @@ def _type_error(value: object, where: str, expected: str) -> CniError:
 
 def _convert(value: object, tp: Any, where: str) -> Any:
     import types
-    import typing
 
-    if tp is typing.Any or tp is object:
+    if tp is object or _is_typing(tp, "Any"):
         return value
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    origin, args = _origin_args(tp)
+    if origin is types.UnionType:
+        options = [arg for arg in args if arg is not type(None)]
         if value is None:
             return None
         errors: list[CniError] = []
@@ -240,12 +263,11 @@ def _convert(value: object, tp: Any, where: str) -> Any:
     if origin is list:
         if not isinstance(value, list):
             raise _type_error(value, where, "array")
-        (item_type,) = typing.get_args(tp) or (object,)
+        (item_type,) = args or (object,)
         return [_convert(item, item_type, f"{where}[{i}]") for i, item in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
             raise _type_error(value, where, "object")
-        args = typing.get_args(tp)
         value_type = args[1] if len(args) == 2 else object
         return {k: _convert(v, value_type, f"{where}.{k}") for k, v in value.items()}
     if isinstance(tp, type):

@@ -7,7 +7,7 @@ as a new process per container, so start-up cost matters.
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs ~2 ms
 
@@ -277,7 +277,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    __import__(module)  # not importlib.import_module: importing importlib costs start-up time
+    value = getattr(sys.modules[module], name)
     globals()[name] = value  # later look-ups skip this function
     return value
 

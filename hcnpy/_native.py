@@ -16,15 +16,13 @@ with the C function name as the operation. See ``docs/hcnpy/bindings.md``.
 
 from __future__ import annotations
 
+import _thread
 import enum
 import itertools
 import json
 import os
 import sys
-import threading
 import time
-import uuid
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 
 from . import _cdef
@@ -33,6 +31,8 @@ from .hresult import HResult, is_failure, to_unsigned
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
 if TYPE_CHECKING:
+    import threading
+    import uuid
     from types import TracebackType
     from typing import Any, Protocol, TypeVar
 
@@ -49,12 +49,12 @@ if TYPE_CHECKING:
 
         def enumerate(self, kind: str, query: str) -> _Result[str | None]: ...
         def create(
-            self, kind: str, object_id: uuid.UUID | None, settings: str, network: int | None
+            self, kind: str, object_id: str | None, settings: str, network: int | None
         ) -> _Result[int | None]: ...
-        def open(self, kind: str, object_id: uuid.UUID) -> _Result[int | None]: ...
+        def open(self, kind: str, object_id: str) -> _Result[int | None]: ...
         def modify(self, kind: str, handle: int, settings: str) -> _Result[None]: ...
         def query(self, kind: str, handle: int, query: str) -> _Result[str | None]: ...
-        def delete(self, kind: str, object_id: uuid.UUID) -> _Result[None]: ...
+        def delete(self, kind: str, object_id: str) -> _Result[None]: ...
         def close(self, kind: str, handle: int) -> int: ...
         def endpoint_query(self, function: str, handle: int, query: str) -> _Result[str | None]: ...
         def hns_call(self, method: str, path: str, body: str) -> tuple[int, str | None]: ...
@@ -67,12 +67,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BACKENDS",
+    "NIL_GUID",
     "CallbackRegistration",
+    "Guid",
     "Handle",
     "Library",
     "NotificationCallback",
     "ObjectKind",
+    "guid",
+    "guid_bytes_le",
+    "guid_from_bytes_le",
     "load",
+    "new_guid",
     "open_library",
     "resolve_backend",
 ]
@@ -108,6 +114,61 @@ class ObjectKind(enum.Enum):
         return f"Hcn{operation}{self.value}"
 
 
+# --- GUIDs ---------------------------------------------------------------------------------
+# IDs travel as text, lowercase and hyphenated as HNS prints them. The uuid module is not
+# needed for that (on Linux it imports platform: milliseconds per plugin process).
+
+#: The all-zero GUID ("let HNS choose the ID").
+NIL_GUID = "00000000-0000-0000-0000-000000000000"
+
+
+class Guid(str):
+    """GUID text checked by :func:`guid`; ID parameters take it as well as ``uuid.UUID``."""
+
+    __slots__ = ()
+
+
+def _format_guid(number: int) -> Guid:
+    digits = f"{number:032x}"
+    return Guid(f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}")
+
+
+def guid(value: object) -> Guid:
+    """``value`` (a ``uuid.UUID``, or text as ``uuid.UUID`` reads it: braces, ``urn:uuid:``,
+    any case) as canonical GUID text; ``ValueError`` when it is not a GUID."""
+    if isinstance(value, Guid):
+        return value
+    text = str(value).replace("urn:", "").replace("uuid:", "").strip("{}").replace("-", "")
+    if len(text) != 32:
+        raise ValueError(f"badly formed GUID: {value!r}")
+    number = int(text, 16)
+    if not 0 <= number < 1 << 128:
+        raise ValueError(f"badly formed GUID: {value!r}")
+    return _format_guid(number)
+
+
+def guid_bytes_le(value: str) -> bytes:
+    """The 16 bytes of a Windows ``GUID`` struct (``uuid.UUID.bytes_le``) of GUID text."""
+    raw = bytes.fromhex(guid(value).replace("-", ""))
+    return raw[3::-1] + raw[5:3:-1] + raw[7:5:-1] + raw[8:]
+
+
+def guid_from_bytes_le(data: bytes) -> Guid:
+    """GUID text of a Windows ``GUID`` struct's 16 bytes (``uuid.UUID(bytes_le=...)``)."""
+    if len(data) != 16:
+        raise ValueError(f"a GUID has 16 bytes, not {len(data)}")
+    raw = data[3::-1] + data[5:3:-1] + data[7:5:-1] + data[8:]
+    return _format_guid(int.from_bytes(raw, "big"))
+
+
+def new_guid() -> Guid:
+    """A random version-4 GUID (``str(uuid.uuid4())``)."""
+    number = int.from_bytes(os.urandom(16), "big")
+    number = (number & ~(0xC000 << 48)) | 0x8000 << 48  # variant: RFC 4122
+    number = (number & ~(0xF000 << 64)) | 4 << 76  # version 4
+    return _format_guid(number)
+
+
 # --- loading -------------------------------------------------------------------------------
 
 _ROLE_OF: dict[str, str] = {
@@ -132,7 +193,7 @@ class _DllSet:
         self._candidates = candidates
         self._libs: dict[str, tuple[str, Any]] = {}
         self._functions: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def library(self, role: str) -> tuple[str, Any]:
         """``(path, lib)`` for ``role``, opening the first candidate that loads."""
@@ -220,11 +281,11 @@ class _CTransport:
     def _wide(self, text: str) -> Any:
         return self._ffi.new("WCHAR[]", text)
 
-    def _guid(self, object_id: uuid.UUID | None) -> Any:
-        guid = self._ffi.new("GUID *")
+    def _guid(self, object_id: str | None) -> Any:
+        struct = self._ffi.new("GUID *")
         if object_id is not None:
-            self._ffi.memmove(guid, object_id.bytes_le, 16)
-        return guid
+            self._ffi.memmove(struct, guid_bytes_le(object_id), 16)
+        return struct
 
     def _pointer(self, handle: int | None) -> Any:
         return self._ffi.cast("void *", handle or 0)
@@ -244,7 +305,7 @@ class _CTransport:
         return to_unsigned(hresult), text, rec
 
     def create(
-        self, kind: str, object_id: uuid.UUID | None, settings: str, network: int | None
+        self, kind: str, object_id: str | None, settings: str, network: int | None
     ) -> _Result[int | None]:
         handle = self._ffi.new("void **")
         record = self._ffi.new("PWSTR *")
@@ -256,7 +317,7 @@ class _CTransport:
         rec = self._take_string(record[0])
         return to_unsigned(hresult), self._int(handle[0]) or None, rec
 
-    def open(self, kind: str, object_id: uuid.UUID) -> _Result[int | None]:
+    def open(self, kind: str, object_id: str) -> _Result[int | None]:
         handle = self._ffi.new("void **")
         record = self._ffi.new("PWSTR *")
         hresult = self._fn(f"HcnOpen{kind}")(self._guid(object_id), handle, record)
@@ -278,7 +339,7 @@ class _CTransport:
         text, rec = self._take_pair(out, record)
         return to_unsigned(hresult), text, rec
 
-    def delete(self, kind: str, object_id: uuid.UUID) -> _Result[None]:
+    def delete(self, kind: str, object_id: str) -> _Result[None]:
         record = self._ffi.new("PWSTR *")
         hresult = self._fn(f"HcnDelete{kind}")(self._guid(object_id), record)
         return to_unsigned(hresult), None, self._take_string(record[0])
@@ -339,12 +400,12 @@ class _EngineTransport:
         return to_unsigned(hresult), text, rec
 
     def create(
-        self, kind: str, object_id: uuid.UUID | None, settings: str, network: int | None
+        self, kind: str, object_id: str | None, settings: str, network: int | None
     ) -> _Result[int | None]:
         hresult, handle, rec = self._engine().create(kind, object_id, settings, network)
         return to_unsigned(hresult), None if is_failure(hresult) else handle, rec
 
-    def open(self, kind: str, object_id: uuid.UUID) -> _Result[int | None]:
+    def open(self, kind: str, object_id: str) -> _Result[int | None]:
         hresult, handle, rec = self._engine().open(kind, object_id)
         return to_unsigned(hresult), None if is_failure(hresult) else handle, rec
 
@@ -366,7 +427,7 @@ class _EngineTransport:
         hresult, text, rec = method(handle, query)
         return to_unsigned(hresult), text, rec
 
-    def delete(self, kind: str, object_id: uuid.UUID) -> _Result[None]:
+    def delete(self, kind: str, object_id: str) -> _Result[None]:
         hresult, _, rec = self._engine().delete(kind, object_id)
         return to_unsigned(hresult), None, rec
 
@@ -390,7 +451,7 @@ class _EngineTransport:
 
 # --- handles -------------------------------------------------------------------------------
 
-_close_lock = threading.Lock()
+_close_lock = _thread.allocate_lock()
 
 
 class Handle:
@@ -435,7 +496,10 @@ class Handle:
         self.close()
 
     def __del__(self) -> None:
-        if getattr(self, "_raw", None) is not None:
+        # warnings is imported whenever a filter could show a ResourceWarning (-W, -X dev,
+        # PYTHONWARNINGS, any code that configures warnings); otherwise it would be ignored.
+        warnings = sys.modules.get("warnings")
+        if warnings is not None and getattr(self, "_raw", None) is not None:
             warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=1)
 
     def __repr__(self) -> str:
@@ -495,10 +559,13 @@ def _checked_text(function: str, name: str, value: str) -> str:
     return value
 
 
-def _checked_id(function: str, value: uuid.UUID) -> uuid.UUID:
-    if not isinstance(value, uuid.UUID):
-        raise TypeError(f"{function}: the ID must be a uuid.UUID, not {type(value).__name__}")
-    return value
+def _checked_id(function: str, value: uuid.UUID | Guid) -> Guid:
+    if isinstance(value, Guid):
+        return value
+    uuid = sys.modules.get("uuid")  # a uuid.UUID exists only once uuid was imported
+    if uuid is not None and isinstance(value, uuid.UUID):
+        return Guid(value)
+    raise TypeError(f"{function}: the ID must be a uuid.UUID, not {type(value).__name__}")
 
 
 def _no_outputs(value: object) -> dict[str, Any]:
@@ -558,7 +625,7 @@ class Library:
         kind: ObjectKind | str,
         settings: str,
         *,
-        object_id: uuid.UUID | None = None,
+        object_id: uuid.UUID | Guid | None = None,
         network: Handle | None = None,
         timeout: float | None = None,
     ) -> Handle:
@@ -566,8 +633,9 @@ class Library:
         k = ObjectKind(kind)
         function = k.function("Create")
         _checked_text(function, "Settings", settings)
-        if object_id is not None and _checked_id(function, object_id).int == 0:
-            object_id = None
+        wanted = None if object_id is None else _checked_id(function, object_id)
+        if wanted == NIL_GUID:
+            wanted = None
         inputs: dict[str, Any] = {}
         network_raw: int | None = None
         if k is ObjectKind.ENDPOINT:
@@ -577,29 +645,29 @@ class Library:
             inputs["Network"] = network.serial
         elif network is not None:
             raise ValueError(f"{function}: only endpoints are created under a network")
-        inputs["Id"] = None if object_id is None else str(object_id)
+        inputs["Id"] = wanted
         inputs["Settings"] = settings
 
         def call() -> _Result[Handle | None]:
-            hresult, raw, rec = self._transport.create(k.value, object_id, settings, network_raw)
+            hresult, raw, rec = self._transport.create(k.value, wanted, settings, network_raw)
             return hresult, self._wrap(k, raw), rec
 
         handle = self._execute(function, inputs, call, timeout, _handle_output, _discard_handle)
         return self._opened(function, handle)
 
     def open(
-        self, kind: ObjectKind | str, object_id: uuid.UUID, *, timeout: float | None = None
+        self, kind: ObjectKind | str, object_id: uuid.UUID | Guid, *, timeout: float | None = None
     ) -> Handle:
         """``HcnOpen<Kind>``: a handle to an existing object."""
         k = ObjectKind(kind)
         function = k.function("Open")
-        _checked_id(function, object_id)
+        checked = _checked_id(function, object_id)
 
         def call() -> _Result[Handle | None]:
-            hresult, raw, rec = self._transport.open(k.value, object_id)
+            hresult, raw, rec = self._transport.open(k.value, checked)
             return hresult, self._wrap(k, raw), rec
 
-        inputs = {"Id": str(object_id)}
+        inputs = {"Id": checked}
         handle = self._execute(function, inputs, call, timeout, _handle_output, _discard_handle)
         return self._opened(function, handle)
 
@@ -633,16 +701,16 @@ class Library:
         return text or ""
 
     def delete(
-        self, kind: ObjectKind | str, object_id: uuid.UUID, *, timeout: float | None = None
+        self, kind: ObjectKind | str, object_id: uuid.UUID | Guid, *, timeout: float | None = None
     ) -> None:
         """``HcnDelete<Kind>`` by ID (no handle needed)."""
         k = ObjectKind(kind)
         function = k.function("Delete")
-        _checked_id(function, object_id)
+        checked = _checked_id(function, object_id)
         self._execute(
             function,
-            {"Id": str(object_id)},
-            lambda: self._transport.delete(k.value, object_id),
+            {"Id": checked},
+            lambda: self._transport.delete(k.value, checked),
             timeout,
             _no_outputs,
         )
@@ -866,6 +934,8 @@ class Library:
     ) -> _Result[_T]:
         if timeout <= 0:
             raise HcnTimeout(function, timeout)
+        import threading  # only calls with a timeout need a worker thread
+
         lock = threading.Lock()
         box: list[tuple[bool, Any]] = []
         abandoned = False
@@ -939,7 +1009,7 @@ def _id_list(function: str, text: str | None) -> list[str]:
 # --- entry points --------------------------------------------------------------------------
 
 _loaded: dict[str, Library] = {}
-_load_lock = threading.Lock()
+_load_lock = _thread.allocate_lock()
 
 
 def resolve_backend(backend: str | None = None) -> str:

@@ -7,11 +7,13 @@ Ranges are inclusive at both ends; the table is data so a wrong range is a one-l
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from typing import NamedTuple
 
 from .errors import NotSupportedError
 from .hresult import HResult
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = [
     "DEFAULT_SIMULATED_VERSION",
@@ -29,11 +31,26 @@ __all__ = [
 _UNBOUNDED = 2**31 - 1
 
 
-class HnsVersion(NamedTuple):
+class HnsVersion(tuple[int, int]):
     """An HNS service version, ordered as tuples are: ``HnsVersion(15, 4) > HnsVersion(9, 2)``."""
 
-    major: int
-    minor: int
+    __slots__ = ()
+
+    def __new__(cls, major: int, minor: int) -> HnsVersion:
+        return tuple.__new__(cls, (major, minor))
+
+    def __getnewargs__(self) -> tuple[int, int]:
+        return (self[0], self[1])
+
+    @property
+    def major(self) -> int:
+        """The major version."""
+        return self[0]
+
+    @property
+    def minor(self) -> int:
+        """The minor version."""
+        return self[1]
 
     @classmethod
     def parse(cls, text: str) -> HnsVersion:
@@ -49,6 +66,9 @@ class HnsVersion(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}"
+
+    def __repr__(self) -> str:
+        return f"HnsVersion(major={self.major}, minor={self.minor})"
 
 
 #: What the simulated HNS reports unless told otherwise (a Windows Server 2022-era service).

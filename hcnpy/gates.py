@@ -8,10 +8,14 @@ Go's decoder do. ``API_V2`` is implied and never reported. Stdlib-only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from .features import Feature
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 __all__ = [
     "ENDPOINT_POLICY_FEATURES",

@@ -11,15 +11,13 @@ on a call means "use the :class:`Ops` default", which itself may be ``None`` (no
 
 from __future__ import annotations
 
+import _thread
 import json
-import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeAlias, overload
+from collections.abc import Mapping
 
 from . import _native
-from ._native import Handle, Library, ObjectKind
+from ._native import NIL_GUID, Guid, Handle, Library, ObjectKind, new_guid
 from .errors import HcnError, HcnTimeout, NotFoundError, ValidationError
 from .features import Feature, HnsVersion, is_supported, require_all
 from .features import supported_features as _features_of
@@ -33,6 +31,12 @@ from .lookup_errors import (
     RouteNotFoundError,
 )
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import Any, Literal, TypeAlias, overload
+
 __all__ = [
     "DEFAULT_QUERY",
     "SCHEMA_VERSION",
@@ -42,9 +46,10 @@ __all__ = [
     "clear_version_cache",
     "connect",
     "make_query",
+    "new_id",
 ]
 
-JsonDict: TypeAlias = dict[str, Any]
+JsonDict: TypeAlias = "dict[str, Any]"
 IdLike: TypeAlias = "str | uuid.UUID"
 
 #: The schema version hcsshim sends with every document and query.
@@ -53,7 +58,6 @@ SCHEMA_VERSION: Mapping[str, int] = {"Major": 2, "Minor": 0}
 DEFAULT_QUERY: Mapping[str, Any] = {"SchemaVersion": SCHEMA_VERSION}
 
 _ENDPOINT_FLAG_REMOTE = 1
-_NIL_UUID = uuid.UUID(int=0)
 
 
 def make_query(filter: Mapping[str, Any] | None = None, *, detailed: bool = False) -> JsonDict:
@@ -64,6 +68,12 @@ def make_query(filter: Mapping[str, Any] | None = None, *, detailed: bool = Fals
     if filter:
         query["Filter"] = json.dumps(dict(filter), separators=(",", ":"))
     return query
+
+
+def new_id() -> str:
+    """A fresh random object ID, e.g. for an endpoint document's ``ID``: a version-4 GUID as
+    HNS prints it (what ``str(uuid.uuid4())`` gives)."""
+    return str(new_guid())
 
 
 def _query_text(query: Mapping[str, Any] | None, *, keep_filter: bool = True) -> str:
@@ -79,11 +89,9 @@ def _query_text(query: Mapping[str, Any] | None, *, keep_filter: bool = True) ->
     return json.dumps(body, separators=(",", ":"))
 
 
-def _parse_id(value: IdLike, what: str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
+def _parse_id(value: IdLike, what: str) -> Guid:
     try:
-        return uuid.UUID(str(value).strip())
+        return _native.guid(str(value).strip())
     except ValueError:
         raise ValidationError(what, value, "not a GUID") from None
 
@@ -135,17 +143,17 @@ def _id_of(doc: Mapping[str, Any]) -> str:
     return str(value) if value is not None else ""
 
 
-def _requested_id(doc: Mapping[str, Any]) -> uuid.UUID | None:
+def _requested_id(doc: Mapping[str, Any]) -> Guid | None:
     value = _field(doc, "ID")
     if not value:
         return None
     parsed = _parse_id(value, "ID")
-    return None if parsed == _NIL_UUID else parsed
+    return None if parsed == NIL_GUID else parsed
 
 
-def _same_id(left: str, right: uuid.UUID) -> bool:
+def _same_id(left: str, right: Guid) -> bool:
     try:
-        return uuid.UUID(left) == right
+        return _native.guid(left) == right
     except ValueError:
         return False
 
@@ -171,7 +179,7 @@ class _Deadline:
 
 # --- the HNS version, read once per process and library ------------------------------
 
-_version_lock = threading.Lock()
+_version_lock = _thread.allocate_lock()
 _version_cache: dict[tuple[str, str], HnsVersion | HcnError] = {}
 
 
@@ -215,7 +223,7 @@ def _read_version(library: Library, timeout: float | None) -> HnsVersion:
 
 # --- the operations -------------------------------------------------------------------
 
-_NotFoundFactory = Callable[[str], NotFoundError]
+_NotFoundFactory: TypeAlias = "Callable[[str], NotFoundError]"
 
 
 class Ops:
@@ -309,7 +317,7 @@ class Ops:
         for text in ids:
             try:
                 handle = self.library.open(
-                    ObjectKind.NETWORK, uuid.UUID(text), timeout=deadline.left()
+                    ObjectKind.NETWORK, _native.guid(text), timeout=deadline.left()
                 )
             except NotFoundError:
                 continue  # deleted between enumerate and open
@@ -523,25 +531,27 @@ class Ops:
         deadline = self._deadline(timeout, "modify_namespace")
         return self._modify(ObjectKind.NAMESPACE, namespace_id, request, deadline)
 
-    @overload
-    def add_namespace_endpoint(
-        self,
-        namespace_id: IdLike,
-        endpoint_id: IdLike,
-        *,
-        refresh: Literal[True] = True,
-        timeout: float | None = None,
-    ) -> JsonDict: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def add_namespace_endpoint(
-        self,
-        namespace_id: IdLike,
-        endpoint_id: IdLike,
-        *,
-        refresh: Literal[False],
-        timeout: float | None = None,
-    ) -> None: ...
+        @overload
+        def add_namespace_endpoint(
+            self,
+            namespace_id: IdLike,
+            endpoint_id: IdLike,
+            *,
+            refresh: Literal[True] = True,
+            timeout: float | None = None,
+        ) -> JsonDict: ...
+
+        @overload
+        def add_namespace_endpoint(
+            self,
+            namespace_id: IdLike,
+            endpoint_id: IdLike,
+            *,
+            refresh: Literal[False],
+            timeout: float | None = None,
+        ) -> None: ...
 
     def add_namespace_endpoint(
         self,
@@ -803,7 +813,7 @@ class Ops:
         return _decode(text, deadline.operation)
 
     def _open_query(
-        self, kind: ObjectKind, object_id: uuid.UUID, query: str, deadline: _Deadline
+        self, kind: ObjectKind, object_id: Guid, query: str, deadline: _Deadline
     ) -> JsonDict:
         with self.library.open(kind, object_id, timeout=deadline.left()) as handle:
             return self._query_handle(handle, query, deadline)
@@ -816,7 +826,7 @@ class Ops:
         found: list[JsonDict] = []
         for text in ids:
             try:
-                object_id = uuid.UUID(text)
+                object_id = _native.guid(text)
                 found.append(self._open_query(kind, object_id, properties_query, deadline))
             except NotFoundError:
                 continue  # deleted between enumerate and open: not an error
@@ -860,25 +870,27 @@ class Ops:
         with handle:
             return self._query_handle(handle, _query_text(None), deadline)
 
-    @overload
-    def _modify(
-        self,
-        kind: ObjectKind,
-        object_id: IdLike,
-        request: Mapping[str, Any],
-        deadline: _Deadline,
-        refresh: Literal[True] = True,
-    ) -> JsonDict: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def _modify(
-        self,
-        kind: ObjectKind,
-        object_id: IdLike,
-        request: Mapping[str, Any],
-        deadline: _Deadline,
-        refresh: bool,
-    ) -> JsonDict | None: ...
+        @overload
+        def _modify(
+            self,
+            kind: ObjectKind,
+            object_id: IdLike,
+            request: Mapping[str, Any],
+            deadline: _Deadline,
+            refresh: Literal[True] = True,
+        ) -> JsonDict: ...
+
+        @overload
+        def _modify(
+            self,
+            kind: ObjectKind,
+            object_id: IdLike,
+            request: Mapping[str, Any],
+            deadline: _Deadline,
+            refresh: bool,
+        ) -> JsonDict | None: ...
 
     def _modify(
         self,

@@ -16,10 +16,13 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Mapping
-from typing import Any, ClassVar
 
 from . import policies
 from .errors import ERR_DECODE, ConfigError, PluginError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeAlias
 
 __all__ = [
     "DNS",
@@ -34,7 +37,7 @@ __all__ = [
     "parse_k8s_namespace",
 ]
 
-Json = Any
+Json: TypeAlias = "Any"
 
 
 def get_ci(obj: Mapping[str, Json], key: str) -> Json:

@@ -9,6 +9,8 @@ and the HCN library) is loaded when a verb actually runs.
 
 from __future__ import annotations
 
+import gc
+
 from cniskel.errors import CniError
 from cniskel.netconf import NetConf
 from cniskel.plugin import Plugin
@@ -140,4 +142,10 @@ def _translate(exc: Exception, doing: str, deleting: bool) -> CniError:
 
 def run(plugin: type[WindowsPlugin]) -> None:
     """Console-script entry point: run ``plugin`` as a CNI plugin process and exit."""
-    plugin.main()
+    try:
+        plugin.main()
+    finally:
+        # The process exits next. Frozen objects are left out of the interpreter's garbage
+        # collections at exit, which would otherwise walk and tear down every object the
+        # imports created (~3 ms per run); atexit handlers and stream flushes still run.
+        gc.freeze()

@@ -18,11 +18,8 @@ Imported only when a verb runs, so that VERSION stays cheap.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from cniskel.result import Result
 from hcnpy.errors import HcnError, NotFoundError
@@ -39,7 +36,11 @@ from .errors import (
 )
 from .locking import FileLock
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING would import typing (milliseconds) on every run
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, TypeAlias
+
     from cniskel.context import Context
     from hcnpy._native import Handle
 
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Operation", "namespace_id"]
 
-Doc = dict[str, Any]
+Doc: TypeAlias = "dict[str, Any]"
 
 
 def _guid(text: str) -> bool:
@@ -74,6 +75,8 @@ def namespace_id(netns: str) -> str:
 
 def log(message: str) -> None:
     """Diagnostics go to stderr (the runtime logs it), never to a file in the CWD."""
+    import contextlib  # only when there is something to say: keeps start-up lean
+
     with contextlib.suppress(OSError):
         sys.stderr.write(f"winplugins: {message}\n")
 
@@ -288,6 +291,8 @@ class Operation:
         dsr: bool,
     ) -> Doc:
         """The HCN endpoint JSON (reference §1.5, without its empty default route)."""
+        # The ID is chosen here: knowing it before HcnCreateEndpoint lets a failed ADD clean
+        # up even when querying the new endpoint failed.
         doc: Doc = {"ID": hns.new_id(), "Name": name}
         if plan.ips():
             doc["IpConfigurations"] = [{"IpAddress": ip} for ip in plan.ips()]

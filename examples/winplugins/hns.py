@@ -21,22 +21,28 @@ The HNS version (``HNSCall``) is read only when a feature check needs it (loopba
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-from hcnpy.errors import HcnError, NotFoundError
-from hcnpy.ops import Ops, make_query
+from hcnpy.errors import HcnError
+from hcnpy.ops import Ops, make_query, new_id
 
 from .config import get_ci
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any, TypeAlias
+
     from hcnpy._native import Handle
 
-__all__ = ["Hns", "endpoint_id", "endpoint_name", "endpoint_namespace", "endpoint_network"]
+__all__ = [
+    "Hns",
+    "endpoint_id",
+    "endpoint_name",
+    "endpoint_namespace",
+    "endpoint_network",
+    "new_id",
+]
 
-Doc = dict[str, Any]
+Doc: TypeAlias = "dict[str, Any]"
 _FLAG_REMOTE_ENDPOINT = 1
 
 
@@ -151,8 +157,7 @@ class Hns:
         ep_id = endpoint_id(doc)
         namespace = endpoint_namespace(doc) or netns
         if namespace:
-            with contextlib.suppress(NotFoundError):
-                self.detach(namespace, ep_id)
+            self.detach(namespace, ep_id)
         self.delete_endpoint(ep_id)
 
     # -- features ---------------------------------------------------------------------------
@@ -177,9 +182,3 @@ def _not_attached(err: HcnError) -> bool:
     from hcnpy.hresult import HResult
 
     return err.hresult == HResult.HCN_E_ENDPOINT_NOT_ATTACHED
-
-
-def new_id() -> str:
-    """A fresh endpoint GUID: knowing it before HcnCreateEndpoint lets a failed ADD clean up
-    even when querying the new endpoint failed."""
-    return str(uuid.uuid4())

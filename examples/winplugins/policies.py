@@ -13,10 +13,14 @@ the reference plugin does.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from .errors import ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, TypeAlias
 
 __all__ = [
     "ACL_PORT_MAPPING_PRIORITY",
@@ -36,7 +40,7 @@ __all__ = [
     "protocol_number",
 ]
 
-Policy = dict[str, Any]
+Policy: TypeAlias = "dict[str, Any]"
 
 #: Protocol names accepted in port mappings (case-insensitive), as the reference accepts them.
 PROTOCOLS = {"icmpv4": 1, "icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "icmpv6": 58}

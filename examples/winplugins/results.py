@@ -13,10 +13,13 @@ The result is produced as a plain dict in the 1.1.0 shape (``interfaces``, ``ips
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from . import addressing
 from .config import DNS, get_ci
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["build", "endpoint_dns", "endpoint_gateways", "endpoint_ips", "format_mac"]
 

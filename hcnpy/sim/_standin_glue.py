@@ -12,13 +12,16 @@ crosses into C.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
-from typing import Any
 
 from hcnpy._cdef import SIM_READY
+from hcnpy._native import NIL_GUID, guid_from_bytes_le
 from hcnpy.hresult import HResult, is_failure, to_unsigned
 from hcnpy.sim.engine import KINDS, Engine, get_engine
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["READY_MAGIC", "install"]
 
@@ -68,15 +71,15 @@ class _Glue:
     def text(self, pointer: Any) -> str | None:
         return None if pointer == self.null else str(self.ffi.string(pointer))
 
-    def guid(self, pointer: Any) -> uuid.UUID:
-        return uuid.UUID(bytes_le=bytes(self.ffi.buffer(pointer, 16)))
+    def guid(self, pointer: Any) -> str:
+        return guid_from_bytes_le(bytes(self.ffi.buffer(pointer, 16)))
 
     def alloc(self, text: str) -> Any:
-        data = text.encode("utf-16-le", "surrogatepass")
-        buffer = self.lib.hcnsim_alloc_string(len(data) // 2 + 1)
+        units = self.ffi.new("WCHAR[]", text)  # UTF-16 code units and the NUL, as cffi converts
+        buffer = self.lib.hcnsim_alloc_string(len(units))
         if buffer == self.null:
             raise MemoryError("hcnsim_alloc_string failed")
-        self.ffi.memmove(buffer, data, len(data))
+        self.ffi.memmove(buffer, units, self.ffi.sizeof(units))
         return buffer
 
     def put_text(self, out: Any, text: str | None) -> None:
@@ -109,7 +112,7 @@ class _Glue:
             if out == null:
                 return _E_POINTER
             wanted = None if object_id == null else self.guid(object_id)
-            if wanted is not None and wanted.int == 0:
+            if wanted == NIL_GUID:
                 wanted = None
             hresult, handle, rec = get_engine().create(
                 kind, wanted, self.text(settings), network or None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Collection
-from typing import NamedTuple
 
 from ..hresult import HResult
 from .jsondoc import fail
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 __all__ = [
     "DEFAULT_MAC_BASE",
@@ -86,12 +88,23 @@ def format_mac(value: int) -> str:
     return "-".join(raw[i : i + 2] for i in range(0, 12, 2))
 
 
-class SubnetPlan(NamedTuple):
+class SubnetPlan:
     """One IPAM subnet as the allocator sees it."""
 
-    network: IPNetwork
-    gateway: IPAddress | None = None
-    reserve_gateway: bool = True
+    __slots__ = ("gateway", "network", "reserve_gateway")
+
+    def __init__(
+        self, network: IPNetwork, gateway: IPAddress | None = None, reserve_gateway: bool = True
+    ) -> None:
+        self.network = network
+        self.gateway = gateway
+        self.reserve_gateway = reserve_gateway
+
+    def __repr__(self) -> str:
+        return (
+            f"SubnetPlan(network={self.network!r}, gateway={self.gateway!r}, "
+            f"reserve_gateway={self.reserve_gateway!r})"
+        )
 
     def reserved_reason(self, address: IPAddress) -> str | None:
         """Why ``address`` may never be handed out, or ``None`` when it may."""

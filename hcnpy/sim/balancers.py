@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..features import Feature
 from ..hresult import HResult
 from .addressing import parse_ip
 from .context import DEFAULT_SCHEMA, Ctx, View, ordered
 from .jsondoc import JsonObj, canon, fail, opt_int, opt_list, opt_str, parse_guid, schema_version
 from .ports import PortClaim, any_vip, claim_ports, vip_family
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["LoadBalancers", "existing_endpoints"]
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Protocol
-
-from ..features import Feature, HnsVersion, is_supported, minimum_version
+from ..features import is_supported, minimum_version
 from ..hresult import HResult
 from .jsondoc import JsonObj, canon, fail, opt_obj, opt_str
-from .state import Tx
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    from ..features import Feature, HnsVersion
+    from .state import Tx
 
 __all__ = [
     "DEFAULT_SCHEMA",
     "REQUEST_TYPES",
     "Ctx",
-    "ObjectKind",
     "View",
     "modify_request",
     "ordered",
@@ -47,11 +50,17 @@ class Ctx:
             )
 
 
-class View(NamedTuple):
+class View:
     """How a query wants the properties: its ``SchemaVersion`` and ``Flags`` (1 = Detailed)."""
 
-    schema: JsonObj | None = None
-    detailed: bool = False
+    __slots__ = ("detailed", "schema")
+
+    def __init__(self, schema: JsonObj | None = None, detailed: bool = False) -> None:
+        self.schema = schema
+        self.detailed = detailed
+
+    def __repr__(self) -> str:
+        return f"View(schema={self.schema!r}, detailed={self.detailed!r})"
 
     @property
     def v1(self) -> bool:
@@ -64,27 +73,29 @@ class View(NamedTuple):
         return dict(doc.get("SchemaVersion") or DEFAULT_SCHEMA)
 
 
-class ObjectKind(Protocol):
-    """The per-kind behaviour the engine dispatches to (all calls run inside one transaction)."""
+if TYPE_CHECKING:  # a protocol for type checkers only (typing costs start-up time)
 
-    kind: str
-    #: HRESULT for a handle whose object was deleted meanwhile.
-    gone: int
+    class ObjectKind(Protocol):
+        """The per-kind behaviour the engine dispatches to (every call runs in one transaction)."""
 
-    def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
-        """Validate ``body`` and store the new object ``oid`` (``network`` from the handle)."""
+        kind: str
+        #: HRESULT for a handle whose object was deleted meanwhile.
+        gone: int
 
-    def modify(self, ctx: Ctx, oid: str, doc: JsonObj, body: JsonObj) -> None:
-        """Apply a modify request to the stored ``doc``."""
+        def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
+            """Validate ``body`` and store the new object ``oid`` (``network`` from the handle)."""
 
-    def delete(self, ctx: Ctx, oid: str, doc: JsonObj) -> None:
-        """Remove the object and everything it holds."""
+        def modify(self, ctx: Ctx, oid: str, doc: JsonObj, body: JsonObj) -> None:
+            """Apply a modify request to the stored ``doc``."""
 
-    def render(self, ctx: Ctx, oid: str, doc: JsonObj, view: View) -> JsonObj:
-        """The properties a query answers."""
+        def delete(self, ctx: Ctx, oid: str, doc: JsonObj) -> None:
+            """Remove the object and everything it holds."""
 
-    def filter_fields(self, ctx: Ctx, oid: str, doc: JsonObj) -> JsonObj:
-        """Property values an enumerate ``Filter`` may test (V2 names plus V1 aliases)."""
+        def render(self, ctx: Ctx, oid: str, doc: JsonObj, view: View) -> JsonObj:
+            """The properties a query answers."""
+
+        def filter_fields(self, ctx: Ctx, oid: str, doc: JsonObj) -> JsonObj:
+            """Property values an enumerate ``Filter`` may test (V2 names plus V1 aliases)."""
 
 
 def ordered(doc: JsonObj, order: tuple[str, ...]) -> JsonObj:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
 from ..features import Feature, is_supported
 from ..hresult import HResult
@@ -24,6 +23,10 @@ from .jsondoc import (
 from .networks import DNS_FIELDS, mac_ranges, parse_routes, subnet_plans
 from .policies import apply_request, normalize_policies, port_claims
 from .ports import claim_ports
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["REMOTE_ENDPOINT", "Endpoints"]
 

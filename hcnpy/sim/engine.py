@@ -8,30 +8,33 @@ state (:mod:`hcnpy.sim.state`). Faults from ``HCNPY_SIM_FAULTS`` are applied bef
 
 from __future__ import annotations
 
+import _thread
 import itertools
 import json
 import os
 import sqlite3
-import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TypeVar
 
+from .._native import NIL_GUID, guid, new_guid
 from ..features import DEFAULT_SIMULATED_VERSION, Feature, HnsVersion, is_supported
 from ..hresult import HResult, describe
-from .balancers import LoadBalancers
-from .context import Ctx, ObjectKind
-from .endpoints import Endpoints
+from .context import Ctx
 from .faults import FaultInjector, parse_faults
 from .jsondoc import HnsFailure, canon, dumps, fail, parse_document, parse_guid
 from .names import KINDS, c_function
-from .namespaces import Namespaces
-from .networks import Networks
 from .queries import matches, parse_query
-from .routes import SdnRoutes
-from .state import StateError, Store, Tx, env_version, persisted_version, resolve_state_path
+from .state import StateError, Store, env_version, persisted_version, resolve_state_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import uuid
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    from .context import ObjectKind
+    from .state import Transaction, Tx
+
+    _T = TypeVar("_T")
 
 __all__ = ["FAULTS_ENV", "FIRST_HANDLE", "KINDS", "Engine", "get_engine", "reset_engine"]
 
@@ -40,11 +43,7 @@ FAULTS_ENV = "HCNPY_SIM_FAULTS"
 #: The first handle value a process hands out.
 FIRST_HANDLE = 0x1000
 
-_T = TypeVar("_T")
-_KINDS: dict[str, ObjectKind] = {
-    ops.kind: ops for ops in (Networks(), Endpoints(), Namespaces(), LoadBalancers(), SdnRoutes())
-}
-_NIL = uuid.UUID(int=0)
+_kinds: dict[str, ObjectKind] = {}
 
 
 def error_record(hresult: int, message: str) -> str:
@@ -102,7 +101,7 @@ class Engine:
         self._faults = FaultInjector()
         self._store = None
         self._broken = None
-        self._lock = threading.RLock()
+        self._lock = _thread.RLock()
         self._handles: dict[int, tuple[str, str]] = {}
         self._callbacks: set[int] = set()
         self._counter = itertools.count(FIRST_HANDLE)
@@ -152,21 +151,22 @@ class Engine:
         except ValueError:
             return DEFAULT_SIMULATED_VERSION
 
-    @contextmanager
-    def _call(self, write: bool) -> Iterator[Ctx]:
-        """One transaction of a V2 call (``E_NOTIMPL`` when the version predates the V2 API)."""
+    def _transaction(self, write: bool) -> Transaction:
         assert self._store is not None
-        with self._store.transaction(write) as tx:
-            version = self._version(tx)
-            if not is_supported(Feature.API_V2, version):
-                fail(HResult.E_NOTIMPL, f"HNS {version} has no V2 API (needs 9.2 or newer)")
-            yield Ctx(tx, version)
+        return self._store.transaction(write)
+
+    def _v2(self, tx: Tx) -> Ctx:
+        """The context of a V2 call (``E_NOTIMPL`` when the version predates the V2 API)."""
+        version = self._version(tx)
+        if not is_supported(Feature.API_V2, version):
+            fail(HResult.E_NOTIMPL, f"HNS {version} has no V2 API (needs 9.2 or newer)")
+        return Ctx(tx, version)
 
     @staticmethod
     def _ops(kind: str) -> ObjectKind:
-        ops = _KINDS.get(kind)
+        ops = _kinds.get(kind)
         if ops is None:
-            fail(HResult.E_INVALIDARG, f"unknown object kind {kind!r} (want one of {KINDS})")
+            ops = _kinds[kind] = _load_kind(kind)
         return ops
 
     def _resolve(self, handle: int | None, kind: str) -> str:
@@ -182,15 +182,15 @@ class Engine:
 
     @staticmethod
     def _choose_id(
-        ctx: Ctx, kind: str, object_id: uuid.UUID | None, body: dict[str, object]
+        ctx: Ctx, kind: str, object_id: uuid.UUID | str | None, body: dict[str, object]
     ) -> str:
-        if object_id is not None and object_id != _NIL:
+        if object_id is not None and str(object_id) != NIL_GUID:
             oid = str(object_id)
         else:
             given = canon(body, ["ID"]).get("ID")
-            oid = parse_guid(given, f"{kind}.ID") if given else str(uuid.uuid4())
-            if oid == str(_NIL):
-                oid = str(uuid.uuid4())
+            oid = parse_guid(given, f"{kind}.ID") if given else str(new_guid())
+            if oid == NIL_GUID:
+                oid = str(new_guid())
         if ctx.tx.exists(kind, oid):
             fail(HResult.ERROR_ALREADY_EXISTS, f"a {kind} with ID {oid} already exists")
         return oid
@@ -202,7 +202,8 @@ class Engine:
         def work() -> str:
             ops = self._ops(kind)
             flt = parse_query(query).filter
-            with self._call(write=False) as ctx:
+            with self._transaction(write=False) as tx:
+                ctx = self._v2(tx)
                 if flt is None:
                     return dumps(ctx.tx.ids(kind))
                 return dumps(
@@ -218,7 +219,7 @@ class Engine:
     def create(
         self,
         kind: str,
-        object_id: uuid.UUID | None,
+        object_id: uuid.UUID | str | None,
         settings: str | None,
         network_handle: int | None = None,
     ) -> tuple[int, int | None, str | None]:
@@ -230,20 +231,22 @@ class Engine:
             network = None
             if kind == "Endpoint" and network_handle:
                 network = self._resolve(network_handle, "Network")
-            with self._call(write=True) as ctx:
+            with self._transaction(write=True) as tx:
+                ctx = self._v2(tx)
                 oid = self._choose_id(ctx, kind, object_id, body)
                 ops.create(ctx, oid, body, network)
             return self._new_handle(kind, oid)
 
         return self._guarded(c_function("create", kind), work)
 
-    def open(self, kind: str, object_id: uuid.UUID) -> tuple[int, int | None, str | None]:
+    def open(self, kind: str, object_id: uuid.UUID | str) -> tuple[int, int | None, str | None]:
         """``HcnOpen{Kind}``: ``ERROR_NOT_FOUND`` (0x80070490) for an unknown ID."""
 
         def work() -> int:
             self._ops(kind)
             oid = str(object_id)
-            with self._call(write=False) as ctx:
+            with self._transaction(write=False) as tx:
+                ctx = self._v2(tx)
                 if not ctx.tx.exists(kind, oid):
                     fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
             return self._new_handle(kind, oid)
@@ -257,7 +260,8 @@ class Engine:
             ops = self._ops(kind)
             oid = self._resolve(handle, kind)
             body = parse_document(settings, f"{kind} modify request")
-            with self._call(write=True) as ctx:
+            with self._transaction(write=True) as tx:
+                ctx = self._v2(tx)
                 doc = ctx.tx.get(kind, oid)
                 if doc is None:
                     fail(ops.gone, f"{kind} {oid} no longer exists")
@@ -275,7 +279,8 @@ class Engine:
             ops = self._ops(kind)
             oid = self._resolve(handle, kind)
             view = parse_query(query).view
-            with self._call(write=False) as ctx:
+            with self._transaction(write=False) as tx:
+                ctx = self._v2(tx)
                 doc = ctx.tx.get(kind, oid)
                 if doc is None:
                     fail(ops.gone, f"{kind} {oid} no longer exists")
@@ -283,13 +288,14 @@ class Engine:
 
         return self._guarded(c_function("query", kind), work)
 
-    def delete(self, kind: str, object_id: uuid.UUID) -> tuple[int, None, str | None]:
+    def delete(self, kind: str, object_id: uuid.UUID | str) -> tuple[int, None, str | None]:
         """``HcnDelete{Kind}``: ``ERROR_NOT_FOUND`` (0x80070490) for an unknown ID."""
 
         def work() -> None:
             ops = self._ops(kind)
             oid = str(object_id)
-            with self._call(write=True) as ctx:
+            with self._transaction(write=True) as tx:
+                ctx = self._v2(tx)
                 doc = ctx.tx.get(kind, oid)
                 if doc is None:
                     fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
@@ -316,7 +322,8 @@ class Engine:
         def work() -> str:
             oid = self._resolve(handle, "Endpoint")
             parse_query(query)
-            with self._call(write=False) as ctx:
+            with self._transaction(write=False) as tx:
+                ctx = self._v2(tx)
                 if not ctx.tx.exists("Endpoint", oid):
                     fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"Endpoint {oid} no longer exists")
             return dumps(_endpoint_stats(oid))
@@ -331,7 +338,8 @@ class Engine:
         def work() -> str:
             oid = self._resolve(handle, "Endpoint")
             parse_query(query)
-            with self._call(write=False) as ctx:
+            with self._transaction(write=False) as tx:
+                ctx = self._v2(tx)
                 doc = ctx.tx.get("Endpoint", oid)
                 if doc is None:
                     fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"Endpoint {oid} no longer exists")
@@ -353,19 +361,18 @@ class Engine:
         """
 
         def work() -> str:
-            assert self._store is not None
             verb = method.strip().upper()
             parts = [p for p in path.strip().lower().split("/") if p]
             if verb == "GET" and parts == ["globals", "version"]:
-                with self._store.transaction(write=False) as tx:
+                with self._transaction(write=False) as tx:
                     version = self._version(tx)
                 return _envelope(True, {"Major": version.major, "Minor": version.minor})
             if verb == "GET" and len(parts) == 2 and parts[0] == "endpointstats":
                 try:
-                    oid = str(uuid.UUID(parts[1]))
+                    oid = str(guid(parts[1]))
                 except ValueError:
                     return _envelope(False, error="Element not found.")
-                with self._store.transaction(write=False) as tx:
+                with self._transaction(write=False) as tx:
                     found = tx.exists("Endpoint", oid)
                 if not found:
                     return _envelope(False, error="Element not found.")
@@ -425,9 +432,34 @@ class Engine:
             self._broken = self._broken or "the simulated HNS engine was shut down"
 
 
+def _load_kind(kind: str) -> ObjectKind:
+    # Each kind's module is imported on first use: a CNI ADD needs three of the five.
+    if kind == "Network":
+        from .networks import Networks
+
+        return Networks()
+    if kind == "Endpoint":
+        from .endpoints import Endpoints
+
+        return Endpoints()
+    if kind == "Namespace":
+        from .namespaces import Namespaces
+
+        return Namespaces()
+    if kind == "LoadBalancer":
+        from .balancers import LoadBalancers
+
+        return LoadBalancers()
+    if kind == "SdnRoute":
+        from .routes import SdnRoutes
+
+        return SdnRoutes()
+    fail(HResult.E_INVALIDARG, f"unknown object kind {kind!r} (want one of {KINDS})")
+
+
 _engine: Engine | None = None
 _engine_pid = 0
-_engine_lock = threading.Lock()
+_engine_lock = _thread.allocate_lock()
 
 
 def get_engine() -> Engine:

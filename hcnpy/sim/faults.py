@@ -16,8 +16,7 @@ and then fails the third and every later call.
 
 from __future__ import annotations
 
-import threading
-from typing import NamedTuple
+import _thread
 
 from ..hresult import HResult, is_failure, to_unsigned
 from .names import FUNCTIONS
@@ -28,14 +27,39 @@ __all__ = ["MAX_STALL_MS", "FaultInjector", "FaultRule", "Verdict", "parse_fault
 MAX_STALL_MS = 600_000
 
 
-class FaultRule(NamedTuple):
+class FaultRule:
     """One entry: on calls ``first``..``last`` (``None`` = no end) of ``function``, stall, fail."""
 
-    function: str
-    hresult: int | None = None
-    stall_ms: int = 0
-    first: int = 1
-    last: int | None = None
+    __slots__ = ("first", "function", "hresult", "last", "stall_ms")
+
+    def __init__(
+        self,
+        function: str,
+        hresult: int | None = None,
+        stall_ms: int = 0,
+        first: int = 1,
+        last: int | None = None,
+    ) -> None:
+        self.function = function
+        self.hresult = hresult
+        self.stall_ms = stall_ms
+        self.first = first
+        self.last = last
+
+    def _key(self) -> tuple[str, int | None, int, int, int | None]:
+        return (self.function, self.hresult, self.stall_ms, self.first, self.last)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FaultRule) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"FaultRule(function={self.function!r}, hresult={self.hresult!r}, "
+            f"stall_ms={self.stall_ms!r}, first={self.first!r}, last={self.last!r})"
+        )
 
     def applies(self, function: str, call_number: int) -> bool:
         """True when this rule fires for the ``call_number``-th call of ``function``."""
@@ -44,12 +68,21 @@ class FaultRule(NamedTuple):
         return call_number >= self.first and (self.last is None or call_number <= self.last)
 
 
-class Verdict(NamedTuple):
+class Verdict:
     """What the injector decided for one call."""
 
-    call_number: int
-    stall_ms: int = 0
-    hresult: int | None = None
+    __slots__ = ("call_number", "hresult", "stall_ms")
+
+    def __init__(self, call_number: int, stall_ms: int = 0, hresult: int | None = None) -> None:
+        self.call_number = call_number
+        self.stall_ms = stall_ms
+        self.hresult = hresult
+
+    def __repr__(self) -> str:
+        return (
+            f"Verdict(call_number={self.call_number!r}, stall_ms={self.stall_ms!r}, "
+            f"hresult={self.hresult!r})"
+        )
 
 
 def parse_faults(text: str | None) -> tuple[FaultRule, ...]:
@@ -143,7 +176,7 @@ class FaultInjector:
     def __init__(self, rules: tuple[FaultRule, ...] = ()) -> None:
         self.rules = rules
         self._counts: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def __bool__(self) -> bool:
         return bool(self.rules)

@@ -6,11 +6,14 @@ Every helper raises :class:`HnsFailure`, which the engine turns into an HRESULT 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable
-from typing import Any, NoReturn
 
+from .._native import guid
 from ..hresult import HResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn, TypeAlias
 
 __all__ = [
     "HnsFailure",
@@ -28,7 +31,7 @@ __all__ = [
     "schema_version",
 ]
 
-JsonObj = dict[str, Any]
+JsonObj: TypeAlias = "dict[str, Any]"
 
 
 class HnsFailure(Exception):
@@ -132,7 +135,7 @@ def parse_guid(value: object, where: str) -> str:
     """A GUID string (braces and any case accepted) as HNS prints it: lowercase, no braces."""
     if isinstance(value, str):
         try:
-            return str(uuid.UUID(value.strip()))
+            return str(guid(value.strip()))
         except ValueError:
             pass
     fail(HResult.HCN_E_GUID_CONVERSION_FAILURE, f"{where}: {value!r} is not a GUID")

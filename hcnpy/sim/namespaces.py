@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..hresult import HResult
 from .context import DEFAULT_SCHEMA, Ctx, View, modify_request, ordered, pick_enum
 from .endpoints import REMOTE_ENDPOINT
 from .jsondoc import JsonObj, canon, fail, opt_list, opt_str, parse_guid, schema_version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["DEFAULT_COMPARTMENT", "NAMESPACE_TYPES", "Namespaces"]
 

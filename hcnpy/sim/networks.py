@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import uuid
-from typing import Any
 
 from ..features import Feature
 from ..hresult import HResult
@@ -22,6 +20,10 @@ from .addressing import (
 from .context import DEFAULT_SCHEMA, Ctx, View, modify_request, ordered, pick_enum
 from .jsondoc import JsonObj, canon, fail, opt_int, opt_list, opt_obj, opt_str, schema_version
 from .policies import apply_request, normalize_policies
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "DEFAULT_NAT_POOL",
@@ -42,7 +44,7 @@ DEFAULT_NAT_POOL = ipaddress.IPv4Network("172.16.0.0/12")
 _FLAG_DISABLE_HOST_PORT = 1024
 _SUBNET_DO_NOT_RESERVE_GATEWAY = 1
 _DEFAULT_MAC_BLOCKS = (0x00155DFFFFFF - DEFAULT_MAC_BASE + 1) // MAC_BLOCK
-_SWITCH_NAMESPACE = uuid.UUID("6c1f6d52-6a43-4d7e-9c55-7a3f3b9e2a10")
+_SWITCH_NAMESPACE = "6c1f6d52-6a43-4d7e-9c55-7a3f3b9e2a10"
 
 
 def _is_default_route(route: JsonObj) -> bool:
@@ -294,7 +296,9 @@ class Networks:
                 out.pop(key, None)
         out["SchemaVersion"] = view.schema_for(doc)
         if view.detailed:
-            switch = str(uuid.uuid5(_SWITCH_NAMESPACE, oid))
+            import uuid  # only detailed queries derive a switch GUID
+
+            switch = str(uuid.uuid5(uuid.UUID(_SWITCH_NAMESPACE), oid))
             out["Health"] = {"Extra": {"SwitchGuid": switch, "LayeredOn": switch}}
         return out
 

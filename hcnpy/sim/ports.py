@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import NamedTuple
-
 from ..hresult import HResult
 from .jsondoc import fail
-from .state import Tx
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .state import Tx
 
 __all__ = ["PortClaim", "any_vip", "claim_ports", "protocol_name", "vip_family"]
 
 
-class PortClaim(NamedTuple):
+class PortClaim:
     """A host port taken on ``vip`` (``""``: every host address of the ``family``, 4 or 6)."""
 
-    protocol: int
-    port: int
-    vip: str
-    family: int = 4
+    __slots__ = ("family", "port", "protocol", "vip")
+
+    def __init__(self, protocol: int, port: int, vip: str, family: int = 4) -> None:
+        self.protocol = protocol
+        self.port = port
+        self.vip = vip
+        self.family = family
+
+    def __repr__(self) -> str:
+        return (
+            f"PortClaim(protocol={self.protocol!r}, port={self.port!r}, vip={self.vip!r}, "
+            f"family={self.family!r})"
+        )
 
     def overlaps(self, other: PortClaim) -> bool:
         """Same protocol, port and family, and the same VIP or either one is "any".
@@ -68,7 +79,8 @@ def claim_ports(tx: Tx, scope: str, owner: str, claims: Iterable[PortClaim]) -> 
             if claim.overlaps(mine):
                 fail(HResult.HCN_E_PORT_ALREADY_EXISTS, f"port {claim} is given twice")
         for vip, holder in tx.port_holders(scope, claim.protocol, claim.port, claim.family):
-            if holder != owner and claim.overlaps(claim._replace(vip=vip)):
+            held = PortClaim(claim.protocol, claim.port, vip, claim.family)
+            if holder != owner and claim.overlaps(held):
                 fail(
                     HResult.HCN_E_PORT_ALREADY_EXISTS,
                     f"port {claim} is already taken by {scope} {holder}",

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
 from ..hresult import HResult
 from .context import View
 from .jsondoc import JsonObj, canon, fail, opt_int, parse_document, schema_version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Query", "matches", "parse_query"]
 
 _DETAILED = 1
 
 
-class Query(NamedTuple):
+class Query:
     """A parsed query: how to render, and which objects an enumerate keeps."""
 
-    view: View
-    filter: JsonObj | None = None
+    __slots__ = ("filter", "view")
+
+    def __init__(self, view: View, filter: JsonObj | None = None) -> None:
+        self.view = view
+        self.filter = filter
 
 
 def parse_query(text: str | None) -> Query:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..hresult import HResult
 from .addressing import parse_ip, parse_prefix
 from .balancers import existing_endpoints
 from .context import DEFAULT_SCHEMA, Ctx, View, ordered
 from .jsondoc import JsonObj, canon, fail, opt_bool, opt_list, parse_guid, schema_version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["SdnRoutes"]
 

@@ -9,14 +9,16 @@ processes may start at once), and renamed into place atomically. Later calls cos
 
 from __future__ import annotations
 
-import contextlib
+import _thread
 import os
 import sys
-import threading
 import zlib
-from collections.abc import Iterator
 
 from hcnpy.errors import HcnUnavailable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
 
 __all__ = ["build_key", "cache_dir", "ensure_built", "library_path", "main"]
 
@@ -27,7 +29,7 @@ _SOURCES = (
     os.path.join(os.path.dirname(_PACKAGE_DIR), "_cdef.py"),
 )
 _SUFFIX = {"darwin": ".dylib", "win32": ".dll"}.get(sys.platform, ".so")
-_thread_lock = threading.Lock()
+_thread_lock = _thread.allocate_lock()
 
 _HELP = (
     "Alternatives: set HCNPY_SIM_LIBRARY to a prebuilt stand-in (build one with "
@@ -74,27 +76,29 @@ def build_key() -> str:
     return f"{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}"
 
 
-@contextlib.contextmanager
-def _file_lock(path: str) -> Iterator[None]:
-    with _thread_lock, open(path, "a+b") as handle:
-        if sys.platform == "win32":
-            import msvcrt
+def _lock(handle: IO[bytes]) -> None:
+    """Take the exclusive lock on an open lock file, waiting for it."""
+    if sys.platform == "win32":
+        import msvcrt
 
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+    else:
+        import fcntl
 
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+
+def _unlock(handle: IO[bytes]) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def ensure_built() -> str:
@@ -111,15 +115,19 @@ def ensure_built() -> str:
 
     try:
         os.makedirs(directory, exist_ok=True)
-        with _file_lock(os.path.join(directory, ".build.lock")):
-            if os.path.isfile(target):
-                return target
-            workdir = tempfile.mkdtemp(prefix=".build-", dir=directory)
+        with _thread_lock, open(os.path.join(directory, ".build.lock"), "a+b") as lock:
+            _lock(lock)
             try:
-                built = build(Path(workdir, os.path.basename(target)))
-                os.replace(built, target)
+                if os.path.isfile(target):
+                    return target
+                workdir = tempfile.mkdtemp(prefix=".build-", dir=directory)
+                try:
+                    built = build(Path(workdir, os.path.basename(target)))
+                    os.replace(built, target)
+                finally:
+                    shutil.rmtree(workdir, ignore_errors=True)
             finally:
-                shutil.rmtree(workdir, ignore_errors=True)
+                _unlock(lock)
     except StandinBuildError as exc:
         raise HcnUnavailable(f"cannot build the simulated HNS library: {exc}. {_HELP}") from exc
     except OSError as exc:

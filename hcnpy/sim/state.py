@@ -13,12 +13,13 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 from ..features import DEFAULT_SIMULATED_VERSION, HnsVersion
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -27,6 +28,7 @@ __all__ = [
     "VERSION_ENV",
     "StateError",
     "Store",
+    "Transaction",
     "Tx",
     "default_state_path",
     "env_version",
@@ -97,12 +99,13 @@ def default_state_path() -> str:
     ``$XDG_STATE_HOME/hcnpy/hns-sim.sqlite3``, falling back to
     ``~/.local/state/hcnpy/hns-sim.sqlite3``; on Windows ``%LOCALAPPDATA%\\hcnpy\\hns-sim.sqlite3``.
     """
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return str(Path(base) / "hcnpy" / _FILE_NAME)
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
+        return os.path.join(base, "hcnpy", _FILE_NAME)
     xdg = os.environ.get("XDG_STATE_HOME")
-    base = xdg if xdg and os.path.isabs(xdg) else str(Path.home() / ".local" / "state")
-    return str(Path(base) / "hcnpy" / _FILE_NAME)
+    base = xdg if xdg and os.path.isabs(xdg) else os.path.join(home, ".local", "state")
+    return os.path.join(base, "hcnpy", _FILE_NAME)
 
 
 def resolve_state_path(explicit: str | None = None) -> str:
@@ -341,6 +344,31 @@ class Tx:
             self._conn.execute(f"DELETE FROM {table}")
 
 
+class Transaction:
+    """``with store.transaction(write) as tx``: commits on success, rolls back on any exception."""
+
+    __slots__ = ("_conn", "_write")
+
+    def __init__(self, conn: sqlite3.Connection, write: bool) -> None:
+        self._conn = conn
+        self._write = write
+
+    def __enter__(self) -> Tx:
+        self._conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        return Tx(self._conn)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self._conn.execute("COMMIT")
+        elif self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+
 class Store:
     """One connection to the state file, opened once and reused for every call."""
 
@@ -349,20 +377,12 @@ class Store:
         self.busy_timeout = busy_timeout
         self._conn = _connect(path, busy_timeout)
 
-    @contextmanager
-    def transaction(self, write: bool) -> Iterator[Tx]:
+    def transaction(self, write: bool) -> Transaction:
         """One transaction: ``BEGIN IMMEDIATE`` for writers, a consistent snapshot for readers.
 
         Any exception rolls everything back; nothing of a failed call is ever visible.
         """
-        self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield Tx(self._conn)
-        except BaseException:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        return Transaction(self._conn, write)
 
     def close(self) -> None:
         """Close the connection."""
@@ -370,9 +390,10 @@ class Store:
 
 
 def _connect(path: str, busy_timeout: float) -> sqlite3.Connection:
-    if path != ":memory:":
+    directory = os.path.dirname(path)
+    if path != ":memory:" and directory:
         try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(directory, exist_ok=True)
         except OSError as exc:
             raise StateError(f"cannot create the directory of {path}: {exc}") from exc
     try:

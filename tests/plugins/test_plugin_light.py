@@ -5,6 +5,8 @@
   simulator runs inside the plugin process (the stand-in library calls back into Python) and
   may import what it likes, so an import is charged to the plugin only when no simulator
   frame is on the stack.
+* ADD and DEL processes (simulator included) import none of the slow standard-library modules
+  in ``SLOW_STDLIB`` (``typing``, ``contextlib``, ``pathlib``, ``uuid``, ``threading``, ...).
 * HCN calls, counted from ``HCNPY_TRACE`` (``HcnClose*`` not counted): at most 8 per plain
   ADD and 6 per plain DEL; no ``HNSCall`` (version read) unless a feature check needs it.
 """
@@ -99,6 +101,25 @@ def test_add_and_del_do_not_import_attrs(sim: Sim) -> None:
     modules, violations = _run_wrapped(sim, "DEL", stdin, **cni)
     assert violations == [], violations
     assert sim.endpoints() == []
+
+
+# Standard-library modules that cost start-up time and that neither the plugin, hcnpy nor the
+# simulator needs for a plain ADD or DEL (bench/plugins.py measures what is left).
+SLOW_STDLIB = frozenset(
+    ("typing", "contextlib", "pathlib", "urllib.parse", "uuid", "platform", "threading", "copy",
+     "dataclasses")
+)  # fmt: skip
+
+
+def test_add_and_del_import_no_slow_stdlib_modules(sim: Sim) -> None:
+    sim.network("natNet", "NAT")
+    ns = sim.namespace()
+    stdin = json.dumps(NAT).encode()
+    cni = {"CNI_CONTAINERID": "c1", "CNI_NETNS": ns, "CNI_IFNAME": "eth0"}
+    for command in ("ADD", "DEL"):
+        modules, _ = _run_wrapped(sim, command, stdin, **cni)
+        assert "hcnpy.sim.engine" in modules  # the simulator ran in this process
+        assert not SLOW_STDLIB & modules, (command, sorted(SLOW_STDLIB & modules))
 
 
 def _budget(calls: list[str]) -> list[str]:

@@ -7,7 +7,16 @@ import uuid
 
 import pytest
 
-from hcnpy._native import Library, ObjectKind, _CTransport
+from hcnpy._native import (
+    Guid,
+    Library,
+    ObjectKind,
+    _CTransport,
+    guid,
+    guid_bytes_le,
+    guid_from_bytes_le,
+    new_guid,
+)
 
 from . import documents
 
@@ -64,14 +73,66 @@ def test_guid_uses_the_windows_mixed_endian_layout(library: Library) -> None:
     transport = library._transport
     assert isinstance(transport, _CTransport)
     value = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
-    guid = transport._guid(value)
-    assert guid.Data1 == 0x00112233
-    assert guid.Data2 == 0x4455
-    assert guid.Data3 == 0x6677
-    assert bytes(guid.Data4) == bytes.fromhex("8899aabbccddeeff")
+    struct = transport._guid(str(value))
+    assert struct.Data1 == 0x00112233
+    assert struct.Data2 == 0x4455
+    assert struct.Data3 == 0x6677
+    assert bytes(struct.Data4) == bytes.fromhex("8899aabbccddeeff")
     from hcnpy._hcn_cffi import ffi
 
-    assert bytes(ffi.buffer(guid, 16)) == value.bytes_le
+    assert bytes(ffi.buffer(struct, 16)) == value.bytes_le
+
+
+GUID_TEXTS = [
+    "5F0B1190-63BE-4E0C-B974-BD0F55675A42",
+    "{5f0b1190-63be-4e0c-b974-bd0f55675a42}",
+    "urn:uuid:5f0b1190-63be-4e0c-b974-bd0f55675a42",
+    "5f0b119063be4e0cb974bd0f55675a42",
+    "00000000-0000-0000-0000-000000000000",
+    "5f0b1190-63be-4e0c-b974-bd0f55675a4",
+    "5f0b1190-63be-4e0c-b974-bd0f55675a4g",
+    "-" + "0" * 31,
+    "",
+]
+
+
+@pytest.mark.parametrize("text", GUID_TEXTS)
+def test_guid_reads_text_as_uuid_does(text: str) -> None:
+    try:
+        expected: str | None = str(uuid.UUID(text))
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(ValueError):
+            guid(text)
+    else:
+        assert guid(text) == expected
+        assert isinstance(guid(text), Guid)
+
+
+def test_guid_bytes_match_uuid_bytes_le() -> None:
+    for _ in range(200):
+        value = uuid.uuid4()
+        assert guid(value) == str(value)
+        assert guid_bytes_le(str(value)) == value.bytes_le
+        assert guid_from_bytes_le(value.bytes_le) == str(value)
+
+
+def test_new_guid_is_a_version_4_guid() -> None:
+    values = {new_guid() for _ in range(100)}
+    assert len(values) == 100
+    for value in values:
+        parsed = uuid.UUID(value)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, value)
+
+
+def test_library_ids_may_be_guid_text_checked_by_guid(library: Library) -> None:
+    wanted = guid("{5F0B1190-63BE-4E0C-B974-BD0F55675A42}")
+    with library.create(ObjectKind.NETWORK, documents.network(), object_id=wanted) as handle:
+        assert documents.identity(library.query(handle, documents.QUERY)) == wanted
+    with library.open(ObjectKind.NETWORK, wanted) as handle:
+        assert not handle.closed
+    library.delete(ObjectKind.NETWORK, wanted)
 
 
 def test_explicit_id_reaches_hns_intact(library: Library) -> None:
