@@ -9,14 +9,14 @@ CNI_BIN_DIR := /usr/lib/cni
 # Plugins and tests start many short Python processes: let them reuse cached bytecode.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup demo test lint typecheck unit bench clean system-deps
+.PHONY: setup demo test lint typecheck unit docs dist bench clean system-deps
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml examples/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./examples
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]' -e ./examples
 	touch $@
 
 # Debian's reference CNI plugins (host-local, static) for the interop tests.
@@ -40,10 +40,27 @@ unit: setup system-deps
 	$(BIN)/python -m hcnpy.sim.standin >/dev/null
 	$(BIN)/python -m pytest -q -n 2
 
-test: lint typecheck unit
+# The documentation site (docs/conf.py): every warning is an error, so a broken
+# cross-reference, include or docstring fails the build.
+DOCS_OUT := build/docs
+docs: setup
+	rm -rf $(DOCS_OUT)
+	$(BIN)/sphinx-build -q -W --keep-going -b html docs $(DOCS_OUT)
+
+# Wheels and sdists of both distributions (hcnpy, hcnpy-winplugins), checked with twine
+# then installed into a fresh venv and smoke-tested (tools/check_dist.py).
+DIST_DIR := build/dist
+dist: setup
+	rm -rf $(DIST_DIR)
+	$(BIN)/python -m build --no-isolation --outdir $(DIST_DIR) . >/dev/null
+	$(BIN)/python -m build --no-isolation --outdir $(DIST_DIR) examples >/dev/null
+	$(BIN)/twine check --strict $(DIST_DIR)/*
+	$(BIN)/python tools/check_dist.py $(DIST_DIR)
+
+test: lint typecheck unit docs dist
 
 bench: setup system-deps
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis $(DOCS_OUT) $(DIST_DIR)

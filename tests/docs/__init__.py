@@ -1,0 +1,1 @@
+"""Tests of the documentation site: the tutorial, the deployment files, release hygiene."""
