@@ -26,7 +26,7 @@ from hcnpy.lookup_errors import (
 from hcnpy.ops import Ops, make_query
 from hcnpy.sim import engine
 
-from .conftest import NetworkFactory, nat_network
+from ..conftest import NetworkFactory, nat_network
 
 MISSING = "5f0b1190-63be-4e0c-b974-bd0f55675a42"  # hcsshim's random GUID in its error tests
 

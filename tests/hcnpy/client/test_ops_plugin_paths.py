@@ -17,7 +17,7 @@ from hcnpy import _native
 from hcnpy.lookup_errors import NetworkNotFoundError
 from hcnpy.ops import Ops
 
-from .conftest import NetworkFactory
+from ..conftest import NetworkFactory
 
 
 def test_open_network_by_name_keeps_the_handle_open(ops: Ops, make_network: NetworkFactory) -> None:

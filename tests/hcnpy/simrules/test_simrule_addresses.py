@@ -11,7 +11,7 @@ from hcnpy.errors import HcnError, InvalidConfigurationError, PortAlreadyExistsE
 from hcnpy.hresult import HResult
 from hcnpy.ops import Ops
 
-from .conftest import NetworkFactory
+from ..conftest import NetworkFactory
 
 
 def _ip(endpoint: dict[str, Any]) -> ipaddress.IPv4Address | ipaddress.IPv6Address:

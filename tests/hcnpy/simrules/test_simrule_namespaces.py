@@ -8,7 +8,7 @@ from hcnpy.errors import AlreadyExistsError, HcnError, InvalidConfigurationError
 from hcnpy.hresult import HResult
 from hcnpy.ops import Ops
 
-from .conftest import NetworkFactory
+from ..conftest import NetworkFactory
 
 
 def test_rule_namespace_attach_and_detach(ops: Ops, make_network: NetworkFactory) -> None:

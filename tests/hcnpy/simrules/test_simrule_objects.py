@@ -18,7 +18,7 @@ from hcnpy.hresult import HResult
 from hcnpy.lookup_errors import NetworkNotFoundError
 from hcnpy.ops import Ops
 
-from .conftest import NetworkFactory, nat_network
+from ..conftest import NetworkFactory, nat_network
 
 MISSING = uuid.UUID("5f0b1190-63be-4e0c-b974-bd0f55675a42")
 

@@ -22,7 +22,7 @@ from hcnpy.hresult import HResult
 from hcnpy.ops import Ops
 from hcnpy.sim import state
 
-from .conftest import NetworkFactory
+from ..conftest import NetworkFactory
 
 TIER_ACL = {
     "Type": "TierAcl",

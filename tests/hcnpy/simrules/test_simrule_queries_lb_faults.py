@@ -19,7 +19,7 @@ from hcnpy.features import Feature, FeatureNotSupported
 from hcnpy.hresult import HResult
 from hcnpy.ops import Ops, make_query
 
-from .conftest import NetworkFactory
+from ..conftest import NetworkFactory
 
 MISSING = "5f0b1190-63be-4e0c-b974-bd0f55675a42"
 
