@@ -44,8 +44,9 @@ _NETNS_SAME = "plugin's netns and netns from CNI_NETNS should not be the same"
 
 
 class _Invocation:
-    def __init__(self, env: dict[str, str], stdin: bytes) -> None:
-        self.env = env
+    def __init__(self, env: dict[str, str], stdin: bytes, environ: Mapping[str, str]) -> None:
+        self.env = env  # the CNI_* values, normalised
+        self.environ = environ  # everything the dispatcher was given, for ctx.env
         self.stdin = stdin
         self.config_version = "0.1.0"
 
@@ -131,7 +132,7 @@ def _main(
         return _version(plugin, stdin)
 
     data = _read_stdin(stdin)
-    invocation = _Invocation(values, data)
+    invocation = _Invocation(values, data, env)
     state.append(invocation)
     decoded = _validate_config(data)
 
@@ -317,7 +318,7 @@ def _context(
         stdin=invocation.stdin,
         config=config,
         cni_version=version,
-        env=env,
+        env={**invocation.environ, **env},
     )
 
 

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 
 class Context:
-    """Everything a verb needs: the ``CNI_*`` environment, stdin and the parsed config.
+    """Everything a verb needs: the ``CNI_*`` values, stdin and the parsed config.
+
+    ``env`` is the whole environment the plugin was invoked with (``CNI_*`` values
+    normalised), ready to hand to a delegate.
 
     ``config`` is an instance of the plugin's ``config_class``; ``cni_version``
     is the config's version (``"0.1.0"`` when it declares none);

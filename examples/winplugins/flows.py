@@ -18,7 +18,6 @@ Imported only when a verb runs, so that VERSION stays cheap.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from cniskel.result import Result
@@ -148,8 +147,8 @@ class Operation:
         )
 
     def delegate_env(self) -> dict[str, str]:
-        """The environment for an IPAM delegate: this process's, with the invocation's CNI_*."""
-        return {**os.environ, **self.ctx.env}
+        """The environment for an IPAM delegate: the one this plugin was invoked with."""
+        return dict(self.ctx.env)
 
     # -- ADD --------------------------------------------------------------------------------
 

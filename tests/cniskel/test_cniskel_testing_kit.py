@@ -191,3 +191,18 @@ def test_version_path_imports_nothing_heavy(tmp_path: Path) -> None:
     loaded = set(outcome.stderr.decode().split())
     assert "cniskel.dispatch" in loaded
     assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_ctx_env_is_the_whole_environment_for_delegates() -> None:
+    """ctx.env carries every variable the plugin got (PATH etc.), not only CNI_*."""
+    seen: dict[str, str] = {}
+
+    class EnvPlugin(cniskel.Plugin):
+        def delete(self, ctx: cniskel.Context) -> None:
+            seen.update(ctx.env)
+
+    env = cni_env("DEL", PATH="/usr/bin", HOME="/root")
+    outcome = run_in_process(EnvPlugin, env, b'{"cniVersion":"1.0.0","name":"n","type":"t"}')
+    assert outcome.exit_code == 0, outcome
+    assert seen["PATH"] == "/usr/bin" and seen["HOME"] == "/root"
+    assert seen["CNI_COMMAND"] == "DEL" and seen["CNI_CONTAINERID"] == "ctr-1"
