@@ -486,10 +486,10 @@ class Result(_Record):
             return cls._from_020(obj, embedded or "0.1.0")
         if family == "040":
             _check_embedded(embedded, V04_RESULT_VERSIONS)
-            return cls._from_040(obj, embedded)
+            return cls._from_040_or_100(obj, embedded, family)
         if family == "100":
             _check_embedded(embedded, V1_RESULT_VERSIONS)
-            return cls._from_100(obj, embedded)
+            return cls._from_040_or_100(obj, embedded, family)
         raise ResultError(f'unsupported CNI result version "{chosen}"')
 
     @classmethod
@@ -526,7 +526,9 @@ class Result(_Record):
         return result
 
     @classmethod
-    def _from_040(cls, obj: Mapping[str, object], version: str) -> Result:
+    def _from_040_or_100(cls, obj: Mapping[str, object], version: str, family: str) -> Result:
+        """0.3.x/0.4.0 (``ips`` carry ``version``) and 1.x (interfaces may carry more)."""
+        modern = family == "100"
         result = cls(version, dns=DNS.from_dict(_get(obj, "dns")))
         for raw in _list(_get(obj, "interfaces"), "interfaces"):
             item = _object(raw, "interfaces")
@@ -534,32 +536,14 @@ class Result(_Record):
                 Interface(
                     _string(_get(item, "name"), "interfaces.name"),
                     _string(_get(item, "mac"), "interfaces.mac"),
-                    sandbox=_string(_get(item, "sandbox"), "interfaces.sandbox"),
-                )
-            )
-        for raw in _list(_get(obj, "ips"), "ips"):
-            result.ips.append(_ipconfig(raw, with_version=True))
-        for raw in _list(_get(obj, "routes"), "routes"):
-            result.routes.append(Route.from_dict(raw))
-        return result
-
-    @classmethod
-    def _from_100(cls, obj: Mapping[str, object], version: str) -> Result:
-        result = cls(version, dns=DNS.from_dict(_get(obj, "dns")))
-        for raw in _list(_get(obj, "interfaces"), "interfaces"):
-            item = _object(raw, "interfaces")
-            result.interfaces.append(
-                Interface(
-                    _string(_get(item, "name"), "interfaces.name"),
-                    _string(_get(item, "mac"), "interfaces.mac"),
-                    _int(_get(item, "mtu"), "interfaces.mtu") or 0,
+                    (_int(_get(item, "mtu"), "interfaces.mtu") or 0) if modern else 0,
                     _string(_get(item, "sandbox"), "interfaces.sandbox"),
-                    _string(_get(item, "socketPath"), "interfaces.socketPath"),
-                    _string(_get(item, "pciID"), "interfaces.pciID"),
+                    _string(_get(item, "socketPath"), "interfaces.socketPath") if modern else "",
+                    _string(_get(item, "pciID"), "interfaces.pciID") if modern else "",
                 )
             )
         for raw in _list(_get(obj, "ips"), "ips"):
-            result.ips.append(_ipconfig(raw, with_version=False))
+            result.ips.append(_ipconfig(raw, with_version=not modern))
         for raw in _list(_get(obj, "routes"), "routes"):
             result.routes.append(Route.from_dict(raw))
         return result

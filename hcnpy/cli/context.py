@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import tables
@@ -98,6 +98,29 @@ class Context:
         if is_guid(ref):
             return self.ops.get_endpoint(ref)
         return self.ops.get_endpoint_by_name(ref)
+
+    def network_id(self, ref: str) -> str:
+        """The ID of a network given by ID (no HNS call) or by name."""
+        return ref if is_guid(ref) else object_id(self.ops.get_network_by_name(ref))
+
+    def endpoint_id(self, ref: str) -> str:
+        """The ID of an endpoint given by ID (no HNS call) or by name."""
+        return ref if is_guid(ref) else object_id(self.ops.get_endpoint_by_name(ref))
+
+    def delete_by_ref(
+        self, kind: str, ref: str, resolve: Callable[[str], str], delete: Callable[..., None]
+    ) -> int:
+        """Delete the ``kind`` object ``ref`` names; ``--missing-ok`` makes a miss success."""
+        missing_ok: bool = self.args.missing_ok
+        try:
+            target = resolve(ref)
+        except LookupError:
+            if missing_ok:
+                return 0
+            raise
+        delete(target, missing_ok=missing_ok)
+        self.say(f"Deleted {kind} {target}")
+        return 0
 
 
 def object_id(doc: Mapping[str, Any]) -> str:

@@ -6,7 +6,7 @@ import argparse
 import ipaddress
 from typing import Any
 
-from .context import Context, filter_option, is_guid, json_option, object_id, query_from
+from .context import Context, filter_option, json_option, object_id, query_from
 from .errors import UsageError
 from .inputs import parse_port_mapping, read_policies
 
@@ -98,8 +98,7 @@ def document(args: argparse.Namespace) -> dict[str, Any]:
 
 def _create(ctx: Context) -> int:
     doc = document(ctx.args)
-    ref = ctx.args.network
-    network_id = ref if is_guid(ref) else object_id(ctx.ops.get_network_by_name(ref))
+    network_id = ctx.network_id(ctx.args.network)
     if ctx.args.remote:
         endpoint = ctx.ops.create_remote_endpoint(network_id, doc)
     else:
@@ -109,16 +108,5 @@ def _create(ctx: Context) -> int:
 
 
 def _delete(ctx: Context) -> int:
-    ref = ctx.args.endpoint
-    if is_guid(ref):
-        endpoint_id = ref
-    else:
-        try:
-            endpoint_id = object_id(ctx.ops.get_endpoint_by_name(ref))
-        except LookupError:
-            if ctx.args.missing_ok:
-                return 0
-            raise
-    ctx.ops.delete_endpoint(endpoint_id, missing_ok=ctx.args.missing_ok)
-    ctx.say(f"Deleted endpoint {endpoint_id}")
-    return 0
+    ops = ctx.ops
+    return ctx.delete_by_ref("endpoint", ctx.args.endpoint, ctx.endpoint_id, ops.delete_endpoint)

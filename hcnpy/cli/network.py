@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .context import Context, filter_option, is_guid, json_option, object_id, query_from
+from .context import Context, filter_option, json_option, query_from
 from .errors import UsageError
 from .inputs import read_object, subnet_document
 
@@ -95,16 +95,4 @@ def _create(ctx: Context) -> int:
 
 
 def _delete(ctx: Context) -> int:
-    ref = ctx.args.network
-    if is_guid(ref):
-        network_id = ref
-    else:
-        try:
-            network_id = object_id(ctx.ops.get_network_by_name(ref))
-        except LookupError:
-            if ctx.args.missing_ok:
-                return 0
-            raise
-    ctx.ops.delete_network(network_id, missing_ok=ctx.args.missing_ok)
-    ctx.say(f"Deleted network {network_id}")
-    return 0
+    return ctx.delete_by_ref("network", ctx.args.network, ctx.network_id, ctx.ops.delete_network)
