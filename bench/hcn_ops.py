@@ -63,7 +63,7 @@ def _process(argv: Sequence[str], env: dict[str, str], runs: int) -> float:
 
 def _in_process(network_id: str, count: int) -> list[tuple[str, float]]:
     import hcnpy.ops
-    from hcnpy._native import ObjectKind
+    from hcnpy.bindings import ObjectKind
 
     ops = hcnpy.ops.connect()
     library = ops.library

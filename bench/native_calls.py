@@ -20,25 +20,26 @@ import time
 
 STAGES = [
     ("python -c pass", "pass"),
-    ("import hcnpy._native", "import hcnpy._native"),
-    ("load('sim') (dlopen + stand-in init)", "from hcnpy._native import load; load('sim')"),
+    ("import hcnpy.bindings", "import hcnpy.bindings"),
+    ("load('sim') (dlopen + stand-in init)", "from hcnpy.bindings import load; load('sim')"),
     (
         "load + HNSCall GET /globals/version",
-        "from hcnpy._native import load; load('sim').hns_call('GET', '/globals/version')",
+        "from hcnpy.bindings import load; load('sim').hns_call('GET', '/globals/version')",
     ),
     (
         "load + HcnEnumerateNetworks",
-        "from hcnpy._native import load; load('sim').enumerate('Network', '{}')",
+        "from hcnpy.bindings import load; load('sim').enumerate('Network', '{}')",
     ),
     (
         "load('sim-inprocess') + HNSCall",
-        "from hcnpy._native import load; load('sim-inprocess').hns_call('GET', '/globals/version')",
+        "from hcnpy.bindings import load; "
+        "load('sim-inprocess').hns_call('GET', '/globals/version')",
     ),
 ]
 
 _WARM = """
 import time
-from hcnpy._native import load
+from hcnpy.bindings import load
 for backend in ("sim", "sim-inprocess"):
     lib = load(backend)
     for name, call in (

@@ -13,14 +13,42 @@ from __future__ import annotations
 __all__ = [
     "CLIENT_CDEF",
     "COMPUTENETWORK",
+    "KINDS",
     "OLE32",
+    "OPERATIONS",
     "OPTIONAL_FUNCTIONS",
+    "PER_KIND_FUNCTIONS",
     "SIM",
     "SIM_READY",
     "TYPES",
     "VMCOMPUTE",
+    "c_function",
     "function_names",
 ]
+
+#: The five HCN object kinds, as their C function names spell them.
+KINDS = ("Network", "Endpoint", "Namespace", "LoadBalancer", "SdnRoute")
+
+#: How each per-kind operation names its C function (``{}`` is the kind): the one place
+#: the naming rule is written down.
+OPERATIONS = {
+    "Enumerate": "HcnEnumerate{}s",
+    "Create": "HcnCreate{}",
+    "Open": "HcnOpen{}",
+    "Modify": "HcnModify{}",
+    "Query": "HcnQuery{}Properties",
+    "Delete": "HcnDelete{}",
+    "Close": "HcnClose{}",
+}
+
+
+def c_function(operation: str, kind: str) -> str:
+    """``c_function("Query", "Endpoint")`` is ``"HcnQueryEndpointProperties"``."""
+    return OPERATIONS[operation].format(kind)
+
+
+#: Every per-kind C function name.
+PER_KIND_FUNCTIONS = frozenset(c_function(op, kind) for op in OPERATIONS for kind in KINDS)
 
 TYPES = """
 typedef int32_t HRESULT;

@@ -1,6 +1,6 @@
 """Replay a recorded HCN trace against a library and report every difference.
 
-Each recorded call is issued again through the public :class:`hcnpy._native.Library` API.
+Each recorded call is issued again through the public :class:`hcnpy.bindings.Library` API.
 IDs that HNS allocated are learnt on the way (by walking the recorded and the new outputs side
 by side) and substituted into later inputs; recorded handle numbers map to the new handles.
 For each call the HRESULT must be equal and the outputs must have the same shape:
@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ._native import CallbackRegistration, Handle, Library, ObjectKind
+from .bindings import CallbackRegistration, Handle, Library, ObjectKind
 from .errors import HcnError
 from .trace import TraceRecord, read_trace
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from typing import Any, TypeAlias
 
     from cniskel.context import Context
-    from hcnpy._native import Handle
+    from hcnpy.bindings import Handle
 
     from .core import WindowsPlugin
 

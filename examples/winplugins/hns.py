@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any, TypeAlias
 
-    from hcnpy._native import Handle
+    from hcnpy.bindings import Handle
 
 __all__ = [
     "Hns",

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from hcnpy._cdef import SIM_READY
-from hcnpy._native import NIL_GUID, guid_from_bytes_le
+from hcnpy._cdef import KINDS, SIM_READY, c_function
+from hcnpy.guid import NIL_GUID, guid_from_bytes_le
 from hcnpy.hresult import HResult, is_failure, to_unsigned
-from hcnpy.sim.engine import KINDS, Engine, get_engine
+from hcnpy.sim.engine import Engine, get_engine
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -151,15 +151,16 @@ class _Glue:
         def close(handle: Any) -> int:
             return _signed(get_engine().close(kind, self.handle(handle)))
 
-        return {
-            f"HcnEnumerate{kind}s": enumerate_,
-            f"HcnCreate{kind}": create_endpoint if kind == "Endpoint" else create,
-            f"HcnOpen{kind}": open_,
-            f"HcnModify{kind}": modify,
-            f"HcnQuery{kind}Properties": query,
-            f"HcnDelete{kind}": delete,
-            f"HcnClose{kind}": close,
+        exports: dict[str, Export] = {
+            "Enumerate": enumerate_,
+            "Create": create_endpoint if kind == "Endpoint" else create,
+            "Open": open_,
+            "Modify": modify,
+            "Query": query,
+            "Delete": delete,
+            "Close": close,
         }
+        return {c_function(operation, kind): export for operation, export in exports.items()}
 
     def endpoint_queries(self) -> dict[str, Export]:
         def forward(method: Callable[[Engine], Callable[[int, str | None], Any]]) -> Export:
@@ -255,7 +256,7 @@ _NO_RECORD = frozenset(
         "HcnUnregisterServiceCallback",
         "HcnSimOpenHandles",
         "HcnSimReady",
-        *(f"HcnClose{kind}" for kind in KINDS),
+        *(c_function("Close", kind) for kind in KINDS),
     }
 )
 

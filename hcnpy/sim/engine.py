@@ -15,13 +15,13 @@ import os
 import sqlite3
 import time
 
-from .._native import NIL_GUID, guid, new_guid
+from .._cdef import KINDS, c_function
 from ..features import DEFAULT_SIMULATED_VERSION, Feature, HnsVersion, is_supported
+from ..guid import NIL_GUID, guid, new_guid
 from ..hresult import HResult, describe
 from .context import Ctx
 from .faults import FaultInjector, parse_faults
 from .jsondoc import HnsFailure, canon, dumps, fail, parse_document, parse_guid
-from .names import KINDS, c_function
 from .queries import matches, parse_query
 from .state import StateError, Store, env_version, persisted_version, resolve_state_path
 
@@ -214,7 +214,7 @@ class Engine:
                     ]
                 )
 
-        return self._guarded(c_function("enumerate", kind), work)
+        return self._guarded(c_function("Enumerate", kind), work)
 
     def create(
         self,
@@ -237,7 +237,7 @@ class Engine:
                 ops.create(ctx, oid, body, network)
             return self._new_handle(kind, oid)
 
-        return self._guarded(c_function("create", kind), work)
+        return self._guarded(c_function("Create", kind), work)
 
     def open(self, kind: str, object_id: uuid.UUID | str) -> tuple[int, int | None, str | None]:
         """``HcnOpen{Kind}``: ``ERROR_NOT_FOUND`` (0x80070490) for an unknown ID."""
@@ -251,7 +251,7 @@ class Engine:
                     fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
             return self._new_handle(kind, oid)
 
-        return self._guarded(c_function("open", kind), work)
+        return self._guarded(c_function("Open", kind), work)
 
     def modify(self, kind: str, handle: int, settings: str | None) -> tuple[int, None, str | None]:
         """``HcnModify{Kind}``: apply a modify request (one transaction, all or nothing)."""
@@ -267,7 +267,7 @@ class Engine:
                     fail(ops.gone, f"{kind} {oid} no longer exists")
                 ops.modify(ctx, oid, doc, body)
 
-        hresult, _, record = self._guarded(c_function("modify", kind), work)
+        hresult, _, record = self._guarded(c_function("Modify", kind), work)
         return hresult, None, record
 
     def query(
@@ -286,7 +286,7 @@ class Engine:
                     fail(ops.gone, f"{kind} {oid} no longer exists")
                 return dumps(ops.render(ctx, oid, doc, view))
 
-        return self._guarded(c_function("query", kind), work)
+        return self._guarded(c_function("Query", kind), work)
 
     def delete(self, kind: str, object_id: uuid.UUID | str) -> tuple[int, None, str | None]:
         """``HcnDelete{Kind}``: ``ERROR_NOT_FOUND`` (0x80070490) for an unknown ID."""
@@ -301,7 +301,7 @@ class Engine:
                     fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
                 ops.delete(ctx, oid, doc)
 
-        hresult, _, record = self._guarded(c_function("delete", kind), work)
+        hresult, _, record = self._guarded(c_function("Delete", kind), work)
         return hresult, None, record
 
     def close(self, kind: str, handle: int) -> int:
@@ -312,7 +312,7 @@ class Engine:
             self._resolve(handle, kind)
             del self._handles[handle]
 
-        return self._guarded(c_function("close", kind), work)[0]
+        return self._guarded(c_function("Close", kind), work)[0]
 
     def query_endpoint_stats(
         self, handle: int, query: str | None

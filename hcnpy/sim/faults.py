@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import _thread
 
+from .._cdef import COMPUTENETWORK, VMCOMPUTE, function_names
 from ..hresult import HResult, is_failure, to_unsigned
-from .names import FUNCTIONS
 
-__all__ = ["MAX_STALL_MS", "FaultInjector", "FaultRule", "Verdict", "parse_faults"]
+__all__ = ["FUNCTIONS", "MAX_STALL_MS", "FaultInjector", "FaultRule", "Verdict", "parse_faults"]
+
+#: Every C function the simulated HNS answers (what a spec may name).
+FUNCTIONS = frozenset(function_names(COMPUTENETWORK) + function_names(VMCOMPUTE))
 
 #: The longest stall a spec may ask for (ten minutes).
 MAX_STALL_MS = 600_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from .._native import guid
+from ..guid import guid
 from ..hresult import HResult
 
 TYPE_CHECKING = False

@@ -14,13 +14,11 @@ import os
 import sys
 import zlib
 
-from hcnpy.errors import HcnUnavailable
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO
 
-__all__ = ["build_key", "cache_dir", "ensure_built", "library_path", "main"]
+__all__ = ["StandinError", "build_key", "cache_dir", "ensure_built", "library_path", "main"]
 
 # os.path, not pathlib: this module is on the start-up path of every simulated plugin run.
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -36,6 +34,10 @@ _HELP = (
     "`python -m hcnpy.sim.standin` on a machine with a compiler), or use the in-process "
     "simulator with HCNPY_BACKEND=sim-inprocess (same behaviour, no C ABI)."
 )
+
+
+class StandinError(RuntimeError):
+    """The stand-in library cannot be found or built (the message says why and what to do)."""
 
 
 def cache_dir() -> str:
@@ -102,7 +104,7 @@ def _unlock(handle: IO[bytes]) -> None:
 
 
 def ensure_built() -> str:
-    """The cached library, built first if missing. Raises ``HcnUnavailable`` if it cannot be."""
+    """The cached library, built first if missing. Raises :class:`StandinError` if it cannot be."""
     directory = cache_dir()
     target = os.path.join(directory, f"libhcnpy-standin-{build_key()}{_SUFFIX}")
     if os.path.isfile(target):
@@ -129,9 +131,9 @@ def ensure_built() -> str:
             finally:
                 _unlock(lock)
     except StandinBuildError as exc:
-        raise HcnUnavailable(f"cannot build the simulated HNS library: {exc}. {_HELP}") from exc
+        raise StandinError(f"cannot build the simulated HNS library: {exc}. {_HELP}") from exc
     except OSError as exc:
-        raise HcnUnavailable(
+        raise StandinError(
             f"cannot build the simulated HNS library in {directory}: {exc}. "
             f"Set HCNPY_SIM_CACHE to a writable directory. {_HELP}"
         ) from exc
@@ -150,7 +152,7 @@ def main() -> int:
     """Build (or find) the stand-in and print its path."""
     try:
         print(library_path())
-    except HcnUnavailable as exc:
+    except StandinError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

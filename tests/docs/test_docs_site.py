@@ -42,7 +42,7 @@ NOT_ON_API_PAGES = {
                                  "loadbalancer", "namespace", "network", "policy", "route",
                                  "sim", "tables")),
     *(f"hcnpy.sim.{m}" for m in ("addressing", "balancers", "context", "endpoints", "jsondoc",
-                                 "names", "namespaces", "networks", "policies", "ports",
+                                 "namespaces", "networks", "policies", "ports",
                                  "queries", "routes", "v1schema")),
     "cniskel.testing.noop",
     "cniskel.validate",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import hcnpy.ops
-from hcnpy import _native
+from hcnpy import bindings
 from hcnpy.client import Client
 from hcnpy.ops import Ops
 from hcnpy.sim import engine
@@ -29,7 +29,7 @@ def ops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ops]:
         monkeypatch.delenv(name, raising=False)
     engine.reset_engine()
     hcnpy.ops.clear_version_cache()
-    library = _native.load("sim")
+    library = bindings.load("sim")
     yield Ops(library)
     assert library.join_pending(10), "a call abandoned by a timeout never finished"
     counters = library.leak_counters()

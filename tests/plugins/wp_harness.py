@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hcnpy import _native
+from hcnpy import bindings
 from hcnpy.ops import Ops
 from hcnpy.sim import engine
 
@@ -89,7 +89,7 @@ class Sim:
         os.environ["HCNPY_SIM_STATE"] = str(self.state)
         os.environ.pop("HCNPY_SIM_FAULTS", None)
         engine.reset_engine()
-        self.ops = Ops(_native.load("sim-inprocess"))
+        self.ops = Ops(bindings.load("sim-inprocess"))
 
     def close(self) -> None:
         engine.reset_engine()

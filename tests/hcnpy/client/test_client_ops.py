@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import hcnpy.ops
-from hcnpy._native import Library, ObjectKind
+from hcnpy.bindings import Library, ObjectKind
 from hcnpy.errors import HcnError, HcnTimeout, NotFoundError, ValidationError
 from hcnpy.features import Feature, FeatureNotSupported, HnsVersion
 from hcnpy.hresult import HResult

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hcnpy import _native
+from hcnpy import bindings
 from hcnpy.lookup_errors import NetworkNotFoundError
 from hcnpy.ops import Ops
 
@@ -45,7 +45,7 @@ def test_open_network_by_name_missing(ops: Ops, make_network: NetworkFactory) ->
 def test_reusing_the_handle_saves_one_open(tmp_path: Path, make_network: NetworkFactory) -> None:
     network = make_network(name="natNet")
     trace = tmp_path / "trace.jsonl"
-    library = _native.open_library("sim", trace=str(trace))
+    library = bindings.open_library("sim", trace=str(trace))
     traced = Ops(library)
 
     doc, handle = traced.open_network_by_name("natNet")

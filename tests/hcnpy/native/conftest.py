@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
-from hcnpy import _native
-from hcnpy._native import Library
+from hcnpy import bindings
+from hcnpy.bindings import Library
 from hcnpy.sim import engine as engine_module
 
 
@@ -22,7 +22,7 @@ def engine() -> ModuleType:
 @pytest.fixture(scope="session")
 def library(engine: ModuleType) -> Library:
     """The process-wide ``sim`` library: the bindings over the stand-in shared library."""
-    return _native.load("sim")
+    return bindings.load("sim")
 
 
 @pytest.fixture(autouse=True)

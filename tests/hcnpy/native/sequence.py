@@ -13,7 +13,7 @@ import sys
 import tempfile
 import uuid
 
-from hcnpy._native import Library, ObjectKind, open_library
+from hcnpy.bindings import Library, ObjectKind, open_library
 from hcnpy.errors import NotFoundError
 
 from . import documents

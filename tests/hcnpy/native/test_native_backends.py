@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from hcnpy import _native
-from hcnpy._native import Library, ObjectKind
+from hcnpy import bindings
+from hcnpy.bindings import Library, ObjectKind
 from hcnpy.errors import HcnTimeout, NotFoundError
 
 from . import documents
@@ -19,24 +19,24 @@ from . import documents
 
 def test_the_default_backend_follows_the_platform(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HCNPY_BACKEND", raising=False)
-    assert _native.resolve_backend() == ("hcn" if sys.platform == "win32" else "sim")
+    assert bindings.resolve_backend() == ("hcn" if sys.platform == "win32" else "sim")
 
 
 def test_hcnpy_backend_overrides_and_the_argument_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HCNPY_BACKEND", " SIM-InProcess ")
-    assert _native.resolve_backend() == "sim-inprocess"
-    assert _native.resolve_backend("sim") == "sim"
+    assert bindings.resolve_backend() == "sim-inprocess"
+    assert bindings.resolve_backend("sim") == "sim"
     monkeypatch.setenv("HCNPY_BACKEND", "hsn")
     with pytest.raises(ValueError, match=r"unknown HCN backend 'hsn' \(HCNPY_BACKEND\)"):
-        _native.load()
+        bindings.load()
     with pytest.raises(ValueError, match="backend argument"):
-        _native.load("real")
+        bindings.load("real")
 
 
 def test_load_is_once_per_backend_and_thread_safe(library: Library) -> None:
     seen: list[Library] = []
     threads = [
-        threading.Thread(target=lambda: seen.append(_native.load("sim-inprocess")))
+        threading.Thread(target=lambda: seen.append(bindings.load("sim-inprocess")))
         for _ in range(8)
     ]
     for thread in threads:
@@ -44,7 +44,7 @@ def test_load_is_once_per_backend_and_thread_safe(library: Library) -> None:
     for thread in threads:
         thread.join()
     assert len({id(lib) for lib in seen}) == 1
-    assert _native.load("sim") is library
+    assert bindings.load("sim") is library
     assert library.backend == "sim" and library.path.endswith((".so", ".dylib"))
 
 
@@ -52,7 +52,7 @@ def test_the_in_process_backend_has_the_same_semantics(
     faults: Callable[[str], None],
 ) -> None:
     faults("HcnQueryNamespaceProperties=stall:300@2")
-    inproc = _native.load("sim-inprocess")
+    inproc = bindings.load("sim-inprocess")
     assert inproc.backend == "sim-inprocess" and inproc.path == "<in-process>"
     assert json.loads(inproc.hns_call("GET", "/globals/version"))["Success"] is True
     with inproc.create(

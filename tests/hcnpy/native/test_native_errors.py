@@ -13,8 +13,8 @@ from typing import Any
 import _cffi_backend
 import pytest
 
-from hcnpy import _native
-from hcnpy._native import Library, NotificationCallback, ObjectKind
+from hcnpy import bindings
+from hcnpy.bindings import Library, NotificationCallback, ObjectKind
 from hcnpy.errors import (
     HcnError,
     HcnUnavailable,
@@ -188,19 +188,19 @@ def test_an_unclosed_handle_warns_when_collected() -> None:
 
 def test_a_missing_stand_in_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(HcnUnavailable, match="cannot load"):
-        _native.open_library("sim", path=str(tmp_path / "nothing.so"))
+        bindings.open_library("sim", path=str(tmp_path / "nothing.so"))
 
 
 def test_a_library_without_the_exports_is_unavailable() -> None:
-    with pytest.raises(HcnUnavailable, match="does not export HcnSimReady"):
-        _native.open_library("sim", path=_cffi_backend.__file__)
+    with pytest.raises(HcnUnavailable, match="does not export"):
+        bindings.open_library("sim", path=_cffi_backend.__file__)
 
 
 def test_the_real_backend_needs_windows() -> None:
     if sys.platform == "win32":
         pytest.skip("this is Windows")
     with pytest.raises(HcnUnavailable, match="only on Windows"):
-        _native.open_library("hcn")
+        bindings.open_library("hcn")
 
 
 def _dlls(standin: str, **overrides: list[str]) -> dict[str, list[str]]:
@@ -209,7 +209,9 @@ def _dlls(standin: str, **overrides: list[str]) -> dict[str, list[str]]:
 
 
 def test_the_windows_loader_names_a_missing_export(library: Library) -> None:
-    hcn = _native.open_library("hcn", dlls=_dlls(library.path, vmcompute=[_cffi_backend.__file__]))
+    hcn = bindings.open_library(
+        "hcn", libraries=_dlls(library.path, vmcompute=[_cffi_backend.__file__])
+    )
     assert hcn.backend == "hcn" and hcn.path == library.path
     assert hcn.leak_counters() is None
     assert hcn.enumerate(ObjectKind.NETWORK, "") == []  # computenetwork role works
@@ -219,11 +221,11 @@ def test_the_windows_loader_names_a_missing_export(library: Library) -> None:
 
 
 def test_the_windows_loader_marks_optional_exports(library: Library) -> None:
-    hcn = _native.open_library(
-        "hcn", dlls=_dlls(library.path, computenetwork=[_cffi_backend.__file__])
+    hcn = bindings.open_library(
+        "hcn", libraries=_dlls(library.path, computenetwork=[_cffi_backend.__file__])
     )
     with pytest.raises(HcnUnavailable, match="optional export"):
-        hcn._transport._dlls.function("HcnQueryEndpointStats")  # type: ignore[attr-defined]
+        hcn._transport._fn("HcnQueryEndpointStats")  # type: ignore[attr-defined]
     with pytest.raises(HcnUnavailable, match="does not export HcnEnumerateNetworks"):
         hcn.enumerate(ObjectKind.NETWORK, "")
 
@@ -233,6 +235,6 @@ def test_the_windows_loader_tries_each_candidate_and_names_them(
 ) -> None:
     absent = str(tmp_path / "computenetwork.dll")
     with pytest.raises(HcnUnavailable, match=r"computenetwork\.dll"):
-        _native.open_library("hcn", dlls=_dlls(library.path, computenetwork=[absent]))
-    hcn = _native.open_library("hcn", dlls=_dlls(library.path, com=[absent, library.path]))
+        bindings.open_library("hcn", libraries=_dlls(library.path, computenetwork=[absent]))
+    hcn = bindings.open_library("hcn", libraries=_dlls(library.path, com=[absent, library.path]))
     assert hcn.hns_call("GET", "/globals/version").startswith("{")

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from hcnpy import _cdef
-from hcnpy._native import Handle, Library, ObjectKind, _CTransport
+from hcnpy._ffi import CTransport as _CTransport
+from hcnpy.bindings import Handle, Library, ObjectKind
 from hcnpy.errors import NotFoundError
 
 from . import documents
@@ -167,7 +168,7 @@ def test_the_leak_counters_see_handles_and_strings(library: Library) -> None:
     assert library.leak_counters() == (1, 0)
     out = transport._ffi.new("PWSTR *")
     record = transport._ffi.new("PWSTR *")
-    query = transport._dlls.function("HcnQueryNamespaceProperties")
+    query = transport._fn("HcnQueryNamespaceProperties")
     assert query(transport._pointer(handle._raw), transport._wide(Q), out, record) == 0
     assert library.leak_counters() == (1, 1)  # the properties string, not yet freed
     text = transport._take_string(out[0])

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import hcnpy
 from hcnpy import _cdef
-from hcnpy._native import Library, _CTransport
+from hcnpy._ffi import CTransport as _CTransport
+from hcnpy.bindings import Library
 
 COMMITTED = Path(hcnpy.__file__).with_name("_hcn_cffi.py")
 
@@ -34,8 +35,8 @@ def test_every_prototype_is_declared_and_exported_by_the_stand_in(library: Libra
     transport = library._transport
     assert isinstance(transport, _CTransport)
     for name in names:
-        assert ffi.typeof(transport._dlls.function(name)).kind == "function"
-    create = ffi.typeof(transport._dlls.function("HcnCreateEndpoint"))
+        assert ffi.typeof(transport._fn(name)).kind == "function"
+    create = ffi.typeof(transport._fn("HcnCreateEndpoint"))
     assert [t.cname for t in create.args] == [
         "void *",
         "struct _GUID *",

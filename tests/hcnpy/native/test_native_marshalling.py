@@ -7,16 +7,9 @@ import uuid
 
 import pytest
 
-from hcnpy._native import (
-    Guid,
-    Library,
-    ObjectKind,
-    _CTransport,
-    guid,
-    guid_bytes_le,
-    guid_from_bytes_le,
-    new_guid,
-)
+from hcnpy._ffi import CTransport as _CTransport
+from hcnpy.bindings import Library, ObjectKind
+from hcnpy.guid import Guid, guid, guid_bytes_le, guid_from_bytes_le, new_guid
 
 from . import documents
 

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from hcnpy._native import Library
+from hcnpy.bindings import Library
 from hcnpy.replay import Mismatch, replay
 from hcnpy.trace import read_trace
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from hcnpy._native import Library
+from hcnpy.bindings import Library
 from hcnpy.errors import HcnUnavailable
 from hcnpy.sim import _standin_build, standin
+from hcnpy.sim.backend import open_standin
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the stand-in is built on POSIX")
 
@@ -58,7 +59,7 @@ def test_concurrent_first_use_builds_once(tmp_path: Path) -> None:
     ]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build-")]
     # A fresh build is loadable and complete.
-    code = "from hcnpy._native import open_library as o; print(o('sim').leak_counters())"
+    code = "from hcnpy.bindings import open_library as o; print(o('sim').leak_counters())"
     env["HCNPY_SIM_STATE"] = str(tmp_path / "hns.sqlite3")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "(0, 0)", done.stderr
@@ -71,7 +72,7 @@ def test_no_compiler_is_a_clear_unavailable(
     monkeypatch.setenv("CC", "no-such-compiler")
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(HcnUnavailable) as caught:
-        standin.library_path()
+        open_standin()
     message = str(caught.value)
     assert "no C compiler found" in message
     assert "HCNPY_BACKEND=sim-inprocess" in message and "HCNPY_SIM_LIBRARY" in message
@@ -84,7 +85,7 @@ def test_an_unwritable_cache_is_a_clear_unavailable(
     blocker.write_text("")
     monkeypatch.setenv("HCNPY_SIM_CACHE", str(blocker / "cache"))
     with pytest.raises(HcnUnavailable, match="HCNPY_SIM_CACHE"):
-        standin.library_path()
+        open_standin()
 
 
 def test_link_flags_fit_this_interpreter() -> None:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from hcnpy._native import Library, ObjectKind
+from hcnpy.bindings import Library, ObjectKind
 
 from . import documents
 

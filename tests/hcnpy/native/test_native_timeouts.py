@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from hcnpy._native import Library, ObjectKind
+from hcnpy.bindings import Library, ObjectKind
 from hcnpy.errors import HcnTimeout, NotFoundError
 
 from . import documents

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hcnpy import _native
-from hcnpy._native import Library, ObjectKind
+from hcnpy import bindings
+from hcnpy.bindings import Library, ObjectKind
 from hcnpy.errors import HcnTimeout, NotFoundError
 from hcnpy.trace import read_trace
 
@@ -67,7 +67,7 @@ def test_hcnpy_trace_is_read_when_the_library_is_loaded(
 ) -> None:
     path = tmp_path / "env.jsonl"
     monkeypatch.setenv("HCNPY_TRACE", str(path))
-    traced = _native.open_library("sim", path=library.path)
+    traced = bindings.open_library("sim", path=library.path)
     traced.hns_call("GET", "/globals/version")
     with pytest.raises(NotFoundError):
         traced.delete(ObjectKind.ENDPOINT, uuid.uuid4())
@@ -99,7 +99,7 @@ def test_an_abandoned_call_is_traced_when_it_finishes(
 def test_parallel_processes_never_interleave_lines(library: Library, tmp_path: Path) -> None:
     path = tmp_path / "shared.jsonl"
     code = (
-        "from hcnpy._native import load\n"
+        "from hcnpy.bindings import load\n"
         "lib = load('sim')\n"
         "for _ in range(40): lib.hns_call('GET', '/globals/version', 'x' * 3000)\n"
     )

@@ -11,8 +11,7 @@ import pytest
 
 from hcnpy.hresult import HResult
 from hcnpy.sim.engine import Engine
-from hcnpy.sim.faults import FaultInjector, FaultRule, parse_faults
-from hcnpy.sim.names import FUNCTIONS
+from hcnpy.sim.faults import FUNCTIONS, FaultInjector, FaultRule, parse_faults
 
 from .sim_engine_support import create_hr, ids, nat_network, new_engine
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from hcnpy._native import ObjectKind
+from hcnpy.bindings import ObjectKind
 from hcnpy.errors import (
     AlreadyExistsError,
     HcnError,

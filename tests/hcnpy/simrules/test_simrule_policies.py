@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from hcnpy._native import ObjectKind
+from hcnpy.bindings import ObjectKind
 from hcnpy.errors import (
     AlreadyExistsError,
     HcnError,

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from hcnpy import _native
-from hcnpy._native import Handle, Library, ObjectKind
+from hcnpy import bindings
+from hcnpy.bindings import Handle, Library, ObjectKind
 from hcnpy.errors import HcnError, HcnUnavailable, NotFoundError, PortAlreadyExistsError
 
 pytestmark = [
@@ -66,7 +66,7 @@ def _id(library: Library, handle: Handle) -> uuid.UUID:
 
 @pytest.fixture(scope="module")
 def hcn() -> Library:
-    return _native.load("hcn")
+    return bindings.load("hcn")
 
 
 @contextlib.contextmanager
