@@ -31,6 +31,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "hcnpy_tables",
+    "hcnpy_ledger",
 ]
 
 root_doc = "index"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from . import jsonkeys
 from .hresult import HResult, describe, is_failure, normalize, text, to_unsigned
 
 __all__ = [
@@ -31,13 +32,15 @@ __all__ = [
 
 
 class ErrorRecord:
-    """The decoded ``ErrorRecord`` an HCN call returns: ``{"ErrorCode", "Error", "Success"}``.
+    """The decoded ``ErrorRecord`` an HCN call returns.
 
-    ``raw`` always holds the exact text; the other fields are ``None`` when the text is not
-    JSON or lacks them.
+    Real HNS writes ``{"Success": false, "Error": "<message> ", "ErrorCode": <uint32>}``. The
+    simulated HNS adds ``"Simulator": {"Rule", "Detail"}`` saying which of its rules failed
+    and why (``rule``, ``detail``). ``raw`` always holds the exact text; the other fields are
+    ``None`` when the text is not JSON or lacks them.
     """
 
-    __slots__ = ("error", "error_code", "raw", "success")
+    __slots__ = ("detail", "error", "error_code", "raw", "rule", "success")
 
     def __init__(
         self,
@@ -45,11 +48,15 @@ class ErrorRecord:
         error_code: int | None = None,
         error: str | None = None,
         success: bool | None = None,
+        rule: str | None = None,
+        detail: str | None = None,
     ) -> None:
         self.raw = raw
         self.error_code = error_code
         self.error = error
         self.success = success
+        self.rule = rule
+        self.detail = detail
 
     @classmethod
     def parse(cls, raw: str | None) -> ErrorRecord | None:
@@ -62,15 +69,21 @@ class ErrorRecord:
             return cls(raw)
         if not isinstance(data, Mapping):
             return cls(raw)
-        fields = {str(k).lower(): v for k, v in data.items()}
-        code = fields.get("errorcode")
-        error = fields.get("error")
-        success = fields.get("success")
+        code = jsonkeys.get(data, "ErrorCode")
+        error = jsonkeys.get(data, "Error")
+        success = jsonkeys.get(data, "Success")
+        why = jsonkeys.get(data, "Simulator")
+        rule = detail = None
+        if isinstance(why, Mapping):
+            rule = _text_or_none(jsonkeys.get(why, "Rule"))
+            detail = _text_or_none(jsonkeys.get(why, "Detail"))
         return cls(
             raw,
             error_code=to_unsigned(code) if isinstance(code, int) else None,
             error=error if isinstance(error, str) else None,
             success=success if isinstance(success, bool) else None,
+            rule=rule,
+            detail=detail,
         )
 
     def __str__(self) -> str:
@@ -81,7 +94,11 @@ class ErrorRecord:
             parts.append(f"ErrorCode {describe(self.error_code)}")
         if self.error:
             parts.append(repr(self.error))
-        return ": ".join(parts)
+        text = ": ".join(parts)
+        if self.detail:
+            where = f"simulator rule {self.rule}" if self.rule else "simulator"
+            text += f" ({where}: {self.detail})"
+        return text
 
     def __repr__(self) -> str:
         return f"ErrorRecord({self.raw!r})"
@@ -91,6 +108,10 @@ class ErrorRecord:
 
     def __hash__(self) -> int:
         return hash(self.raw)
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 class HcnError(Exception):

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
-    "DEFAULT_SIMULATED_VERSION",
     "FEATURE_RANGES",
     "Feature",
     "FeatureNotSupported",
@@ -69,10 +68,6 @@ class HnsVersion(tuple[int, int]):
 
     def __repr__(self) -> str:
         return f"HnsVersion(major={self.major}, minor={self.minor})"
-
-
-#: What the simulated HNS reports unless told otherwise (a Windows Server 2022-era service).
-DEFAULT_SIMULATED_VERSION = HnsVersion(15, 4)
 
 
 class Feature(enum.Enum):

@@ -24,9 +24,12 @@ from sphinx.util.docutils import SphinxDirective
 
 from hcnpy.cli.info import describe_ranges
 from hcnpy.errors import EXCEPTION_TABLE
-from hcnpy.features import DEFAULT_SIMULATED_VERSION, FEATURE_RANGES, Feature, is_supported
+from hcnpy.features import FEATURE_RANGES, Feature, HnsVersion, is_supported
 from hcnpy.gates import ENDPOINT_POLICY_FEATURES, NETWORK_POLICY_FEATURES
 from hcnpy.hresult import HResult, text
+from hcnpy.sim.versions import DEFAULT_VERSION
+
+DEFAULT_SIMULATED_VERSION = HnsVersion(*DEFAULT_VERSION)
 
 LOG = logging.getLogger(__name__)
 

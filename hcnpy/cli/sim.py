@@ -41,14 +41,14 @@ def _reset(ctx: Context) -> int:
 
 
 def _version(ctx: Context) -> int:
-    from ..features import HnsVersion
     from ..sim import state
+    from ..sim.versions import SimVersion
 
     if ctx.args.version and ctx.args.default:
         raise UsageError("give X.Y or --default, not both")
     if ctx.args.version:
         try:
-            wanted = HnsVersion.parse(ctx.args.version)
+            wanted = SimVersion.parse(ctx.args.version)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         state.set_version(wanted)

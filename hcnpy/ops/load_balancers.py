@@ -10,8 +10,8 @@ from ..errors import HcnError, HcnTimeout
 from ..features import Feature
 from ..gates import document_features
 from ..lookup_errors import LoadBalancerNotFoundError
-from ._core import Deadline, OpsCore, document, parse_id, with_endpoint
-from .queries import SCHEMA_VERSION
+from ._core import Deadline, OpsCore, document, id_of, parse_id, requested_id, with_endpoint
+from .queries import SCHEMA_VERSION, new_id
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,11 +48,31 @@ class LoadBalancerOps(OpsCore):
     def create_load_balancer(
         self, doc: Mapping[str, Any], *, timeout: float | None = None
     ) -> JsonDict:
-        """Create a load balancer from a V2 document."""
+        """Create a load balancer from a V2 document.
+
+        HNS can leave a half-made load balancer behind when its create fails (a frontend
+        clash): the ID is chosen here when the document has none, so that such a remnant is
+        deleted before the error is raised.
+        """
         deadline = self._deadline(timeout, "create_load_balancer")
         body = document(doc)
+        if requested_id(body) is None:
+            body = {**jsonkeys.without(body, ["ID"]), "ID": new_id()}
         self._gate("LoadBalancer", body, deadline)
-        return self._create(ObjectKind.LOAD_BALANCER, body, None, deadline)
+        try:
+            return self._create(ObjectKind.LOAD_BALANCER, body, None, deadline)
+        except HcnError:
+            self._remove_remnant(id_of(body))
+            raise
+
+    def _remove_remnant(self, load_balancer_id: str) -> None:
+        import contextlib  # only on this error path
+
+        # Not found: nothing was left behind. Any other failure: the create's error wins.
+        with contextlib.suppress(HcnError):
+            self.library.delete(
+                ObjectKind.LOAD_BALANCER, parse_id(load_balancer_id, "ID"), timeout=self.timeout
+            )
 
     def add_load_balancer(
         self,

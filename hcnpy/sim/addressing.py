@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..hresult import HResult
-from .jsondoc import fail
+from . import rules as R
+from .rules import Rule, violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,43 +28,42 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: Default per-network MAC pools are 4096-address blocks counted up from 00-15-5D-10-00-00.
-DEFAULT_MAC_BASE = 0x00155D100000
-MAC_BLOCK = 0x1000
+DEFAULT_MAC_BASE: int = R.NETWORK_MAC_POOL_DEFAULT.params["base"]
+MAC_BLOCK: int = R.NETWORK_MAC_POOL_DEFAULT.params["block"]
 _MAC_MAX = 2**48 - 1
 
 
-def parse_ip(text: object, where: str) -> IPAddress:
-    """An IPv4/IPv6 address; anything else is ``HCN_E_INVALID_IP``."""
+def parse_ip(text: object, where: str, rule: Rule = R.IP_SYNTAX) -> IPAddress:
+    """An IPv4/IPv6 address; anything else breaks ``rule`` (by default: HCN_E_INVALID_IP)."""
     if isinstance(text, str):
         try:
             return ipaddress.ip_address(text.strip())
         except ValueError:
             pass
-    fail(HResult.HCN_E_INVALID_IP, f"{where}: {text!r} is not an IP address")
+    violate(rule, f"{where}: {text!r} is not an IP address")
 
 
-def parse_prefix(text: object, where: str, strict: bool = True) -> IPNetwork:
+def parse_prefix(
+    text: object, where: str, rule: Rule = R.ROUTE_PREFIX, host_bits: Rule | None = None
+) -> IPNetwork:
     """A ``10.0.0.0/24`` prefix.
 
-    Unparsable text or a bad length is ``HCN_E_INVALID_PREFIX``; with ``strict``, host bits set
-    (``10.0.0.1/24``) is ``HCN_E_INVALID_SUBNET``.
+    Unparsable text or a bad length breaks ``rule``; with ``host_bits``, a prefix with host
+    bits set (``10.0.0.1/24``) breaks that rule (otherwise it is read as its network).
     """
     if not isinstance(text, str) or "/" not in text:
-        fail(HResult.HCN_E_INVALID_PREFIX, f"{where}: {text!r} is not an address prefix")
+        violate(rule, f"{where}: {text!r} is not an address prefix")
     try:
         loose = ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
-        fail(HResult.HCN_E_INVALID_PREFIX, f"{where}: {text!r} is not an address prefix")
-    if strict and loose.network_address != ipaddress.ip_interface(text.strip()).ip:
-        fail(
-            HResult.HCN_E_INVALID_SUBNET,
-            f"{where}: {text!r} has host bits set (the subnet is {loose})",
-        )
+        violate(rule, f"{where}: {text!r} is not an address prefix")
+    if host_bits is not None and loose.network_address != ipaddress.ip_interface(text.strip()).ip:
+        violate(host_bits, f"{where}: {text!r} has host bits set (the subnet is {loose})")
     return loose
 
 
-def parse_mac(text: object, where: str, code: int) -> int:
-    """``00-15-5D-AA-BB-CC`` (or with colons) as a 48-bit integer; otherwise fail with ``code``."""
+def parse_mac(text: object, where: str, rule: Rule) -> int:
+    """``00-15-5D-AA-BB-CC`` (or with colons) as a 48-bit integer; otherwise break ``rule``."""
     if isinstance(text, str):
         parts = text.strip().replace(":", "-").split("-")
         if len(parts) == 6 and all(len(p) == 2 for p in parts):
@@ -72,7 +71,7 @@ def parse_mac(text: object, where: str, code: int) -> int:
                 return int("".join(parts), 16)
             except ValueError:
                 pass
-    fail(code, f"{where}: {text!r} is not a MAC address (want 00-15-5D-AA-BB-CC)")
+    violate(rule, f"{where}: {text!r} is not a MAC address (want 00-15-5D-AA-BB-CC)")
 
 
 def address_key(address: IPAddress) -> bytes:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..features import Feature
-from ..hresult import HResult
+from . import rules as R
 from .addressing import parse_ip
 from .context import DEFAULT_SCHEMA, Ctx, View, ordered
-from .jsondoc import JsonObj, canon, fail, opt_int, opt_list, opt_str, parse_guid, schema_version
+from .jsondoc import JsonObj, canon, opt_int, opt_list, opt_str, parse_guid, schema_version
 from .ports import PortClaim, any_vip, claim_ports, vip_family
+from .rules import HnsFailure, in_ranges, violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,37 +21,38 @@ MAPPING_FIELDS = ("Protocol", "InternalPort", "ExternalPort", "DistributionType"
 _FLAG_DSR = 1
 _FLAG_IPV6 = 2
 _DISTRIBUTION_SOURCE_IP = 2
+_GATES = R.LB_GATES.params
 
 
 def existing_endpoints(ctx: Ctx, raw: object, where: str) -> list[str]:
-    """A ``HostComputeEndpoints`` list; each must exist (``HCN_E_ENDPOINT_NOT_FOUND``)."""
+    """A ``HostComputeEndpoints`` list; each must exist (rule load-balancer.endpoints.unknown)."""
     if raw is None:
         return []
     if not isinstance(raw, list):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an array of endpoint IDs")
+        violate(R.DOC_FIELD_TYPE, f"{where}: want an array of endpoint IDs")
     ids = []
     for i, item in enumerate(raw):
         endpoint = parse_guid(item, f"{where}[{i}]")
         if not ctx.tx.exists("Endpoint", endpoint):
-            fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"{where}[{i}]: endpoint {endpoint} not found")
+            violate(R.LB_ENDPOINTS, f"{where}[{i}]: endpoint {endpoint} not found")
         ids.append(endpoint)
     return ids
 
 
 def _mapping(ctx: Ctx, raw: object, where: str) -> JsonObj:
     if not isinstance(raw, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an object")
+        violate(R.DOC_FIELD_TYPE, f"{where}: want an object")
     mapping = canon(raw, MAPPING_FIELDS)
     protocol = opt_int(mapping, "Protocol", where)
     if protocol not in (6, 17):
-        fail(HResult.HCN_E_INVALID_POLICY, f"{where}.Protocol: {protocol!r} is not 6 or 17")
+        violate(R.LB_MAPPING, f"{where}.Protocol: {protocol!r} is not 6 or 17")
     if not opt_int(mapping, "InternalPort", where, 0, 65535):
-        fail(HResult.HCN_E_INVALID_INTERNAL_PORT, f"{where}.InternalPort is missing or zero")
+        violate(R.LB_INTERNAL_PORT, f"{where}.InternalPort is missing or zero")
     if not opt_int(mapping, "ExternalPort", where, 0, 65535):
-        fail(HResult.HCN_E_INVALID_POLICY, f"{where}.ExternalPort is missing or zero")
-    distribution = opt_int(mapping, "DistributionType", where, 0, 2)
+        violate(R.LB_MAPPING, f"{where}.ExternalPort is missing or zero")
+    distribution = opt_int(mapping, "DistributionType", where, 0, 2, R.LB_MAPPING)
     if distribution == _DISTRIBUTION_SOURCE_IP:
-        ctx.require(Feature.SESSION_AFFINITY, f"{where}.DistributionType SourceIP")
+        ctx.gate(R.LB_GATES, f"{where}.DistributionType SourceIP", _GATES["source-ip"])
     opt_int(mapping, "Flags", where)
     return mapping
 
@@ -71,9 +72,9 @@ def _parse(ctx: Ctx, oid: str, body: JsonObj) -> tuple[JsonObj, list[PortClaim]]
     ]
     flags = opt_int(doc, "Flags", where) or 0
     if flags & _FLAG_DSR:
-        ctx.require(Feature.DSR, "load balancer flag DSR")
+        ctx.gate(R.LB_GATES, "load balancer flag DSR", _GATES["dsr"])
     if flags & _FLAG_IPV6:
-        ctx.require(Feature.IPV6_DUAL_STACK, "load balancer flag IPv6")
+        ctx.gate(R.LB_GATES, "load balancer flag IPv6", _GATES["ipv6"])
     mappings = [
         _mapping(ctx, raw, f"{where}.PortMappings[{i}]")
         for i, raw in enumerate(opt_list(doc, "PortMappings", where))
@@ -81,7 +82,7 @@ def _parse(ctx: Ctx, oid: str, body: JsonObj) -> tuple[JsonObj, list[PortClaim]]
     if doc.get("HostComputeNetwork"):
         network = parse_guid(doc["HostComputeNetwork"], f"{where}.HostComputeNetwork")
         if not ctx.tx.exists("Network", network):
-            fail(HResult.HCN_E_NETWORK_NOT_FOUND, f"network {network} is not found")
+            violate(R.LB_NETWORK, f"network {network} is not found")
         doc["HostComputeNetwork"] = network
     doc.update(
         ID=oid,
@@ -104,20 +105,30 @@ class LoadBalancers:
     """The ``LoadBalancer`` kind."""
 
     kind = "LoadBalancer"
-    gone: int = HResult.ERROR_NOT_FOUND
 
     def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
-        """Validate, claim the frontends (``HCN_E_PORT_ALREADY_EXISTS`` on a clash), store."""
+        """Validate, claim the frontends, store. A frontend clash leaves the load balancer
+        behind with no port mappings (rule load-balancer.partial-create) and then fails."""
         doc, claims = _parse(ctx, oid, body)
-        claim_ports(ctx.tx, "loadbalancer", oid, claims)
+        try:
+            claim_ports(ctx.tx, "loadbalancer", oid, claims, R.LB_FRONTEND_CLASH)
+        except HnsFailure as failure:
+            ctx.tx.insert(self.kind, oid, {**doc, "PortMappings": []})
+            ctx.fail_after_commit(failure)
+            return
         ctx.tx.insert(self.kind, oid, doc)
 
     def modify(self, ctx: Ctx, oid: str, doc: JsonObj, body: JsonObj) -> None:
-        """In-place update with the full load-balancer document (needs ModifyLoadbalancer)."""
-        ctx.require(Feature.MODIFY_LOADBALANCER, "HcnModifyLoadBalancer (in-place update)")
+        """In-place update with the full document (rule load-balancer.modify)."""
+        if in_ranges(R.LB_MODIFY.params["no-op"], ctx.version):
+            _parse(ctx, oid, body)
+            return  # HNS 15.4 accepts the call and changes nothing
+        ctx.gate(
+            R.LB_MODIFY, "HcnModifyLoadBalancer (in-place update)", R.LB_MODIFY.params["works"]
+        )
         new_doc, claims = _parse(ctx, oid, body)
         ctx.tx.release_ports("loadbalancer", oid)
-        claim_ports(ctx.tx, "loadbalancer", oid, claims)
+        claim_ports(ctx.tx, "loadbalancer", oid, claims, R.LB_FRONTEND_CLASH)
         ctx.tx.update(self.kind, oid, new_doc)
 
     def delete(self, ctx: Ctx, oid: str, doc: JsonObj) -> None:
@@ -126,10 +137,11 @@ class LoadBalancers:
         ctx.tx.remove(self.kind, oid)
 
     def render(self, ctx: Ctx, oid: str, doc: JsonObj, view: View) -> JsonObj:
-        """The stored properties (``Flags`` omitted when zero)."""
+        """The stored properties (``Flags`` omitted when zero, endpoint IDs upper-case)."""
         out = dict(doc)
         if not out.get("Flags"):
             out.pop("Flags", None)
+        out["HostComputeEndpoints"] = [e.upper() for e in out.get("HostComputeEndpoints", [])]
         out["SchemaVersion"] = view.schema_for(doc)
         return out
 

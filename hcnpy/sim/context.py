@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ..features import is_supported, minimum_version
-from ..hresult import HResult
-from .jsondoc import JsonObj, canon, fail, opt_obj, opt_str
+from . import rules as R
+from .jsondoc import JsonObj, canon, opt_obj, opt_str
+from .rules import HnsFailure, Rule, violate
+from .versions import SimVersion, gate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Protocol
 
-    from ..features import Feature, HnsVersion
     from .state import Tx
 
 __all__ = [
@@ -33,21 +33,27 @@ class Ctx:
     ``memo`` holds lookups shared by the per-object steps of one call (an enumerate's filter).
     """
 
-    __slots__ = ("memo", "tx", "version")
+    __slots__ = ("deferred", "memo", "tx", "version")
 
-    def __init__(self, tx: Tx, version: HnsVersion) -> None:
+    def __init__(self, tx: Tx, version: SimVersion) -> None:
         self.tx = tx
         self.version = version
         self.memo: dict[str, Any] = {}
+        #: A failure to report once the call's changes are committed (a partial create).
+        self.deferred: HnsFailure | None = None
 
-    def require(self, feature: Feature, what: str) -> None:
-        """``HCN_E_REQUEST_UNSUPPORTED`` unless the simulated version has ``feature``."""
-        if not is_supported(feature, self.version):
-            fail(
-                HResult.HCN_E_REQUEST_UNSUPPORTED,
-                f"{what} needs HNS {minimum_version(feature)} or newer (feature {feature.value}); "
-                f"the simulated HNS is {self.version}",
-            )
+    def fail_after_commit(self, failure: HnsFailure) -> None:
+        """Keep this call's changes, but fail it with ``failure`` once they are committed."""
+        self.deferred = failure
+
+    def gate(
+        self,
+        rule: Rule,
+        what: str,
+        ranges: tuple[tuple[int, int, int | None, int | None], ...] | None = None,
+    ) -> None:
+        """Fail with ``rule`` unless the simulated version is in ``ranges`` (or the rule's)."""
+        gate(rule, self.version, what, ranges)
 
 
 class View:
@@ -79,8 +85,6 @@ if TYPE_CHECKING:  # a protocol for type checkers only (typing costs start-up ti
         """The per-kind behaviour the engine dispatches to (every call runs in one transaction)."""
 
         kind: str
-        #: HRESULT for a handle whose object was deleted meanwhile.
-        gone: int
 
         def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
             """Validate ``body`` and store the new object ``oid`` (``network`` from the handle)."""
@@ -118,34 +122,34 @@ def modify_request(
 ) -> tuple[str, str, JsonObj]:
     """``(ResourceType, RequestType, Settings)`` of a modify request, canonically spelled.
 
-    A missing or unknown ``ResourceType``/``RequestType`` is ``HCN_E_INVALID_JSON``; a known
-    resource the simulator does not model is ``HCN_E_REQUEST_UNSUPPORTED``.
+    A missing or unknown ``ResourceType``/``RequestType`` breaks ``modify.request``; a known
+    resource the simulator does not model breaks ``modify.unsupported``.
     """
     doc = canon(body, ["ResourceType", "RequestType", "Settings"])
     resource = opt_str(doc, "ResourceType", where)
     request = opt_str(doc, "RequestType", where)
     if not resource or not request:
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: ResourceType and RequestType are required")
+        violate(R.MODIFY_REQUEST, f"{where}: ResourceType and RequestType are required")
     if _pick(resource, unsupported):
-        fail(HResult.HCN_E_REQUEST_UNSUPPORTED, f"{where}: ResourceType {resource} is unsupported")
+        violate(R.MODIFY_UNSUPPORTED, f"{where}: ResourceType {resource} is unsupported")
     canonical_resource = _pick(resource, resources)
     if canonical_resource is None:
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: unknown ResourceType {resource!r}")
+        violate(R.MODIFY_REQUEST, f"{where}: unknown ResourceType {resource!r}")
     canonical_request = _pick(request, REQUEST_TYPES)
     if canonical_request is None:
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: unknown RequestType {request!r}")
+        violate(R.MODIFY_REQUEST, f"{where}: unknown RequestType {request!r}")
     settings = opt_obj(doc, "Settings", where) or {}
     return canonical_resource, canonical_request, settings
 
 
 def pick_enum(
-    doc: JsonObj, key: str, where: str, choices: tuple[str, ...], code: int
+    doc: JsonObj, key: str, where: str, choices: tuple[str, ...], rule: Rule
 ) -> str | None:
-    """Read ``doc[key]`` as one of ``choices`` (case-insensitive); otherwise fail with ``code``."""
-    value = opt_str(doc, key, where)
+    """Read ``doc[key]`` as one of ``choices`` (case-insensitive); otherwise break ``rule``."""
+    value = opt_str(doc, key, where, rule)
     if value is None:
         return None
     picked = _pick(value, choices)
     if picked is None:
-        fail(code, f"{where}.{key}: {value!r} is not one of {', '.join(choices)}")
+        violate(rule, f"{where}.{key}: {value!r} is not one of {', '.join(choices)}")
     return picked

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..features import Feature, is_supported
-from ..hresult import HResult
+from . import rules as R
 from . import v1schema
 from .addressing import IPAddress, SubnetPlan, address_key, format_mac, parse_ip, parse_mac
 from .context import DEFAULT_SCHEMA, Ctx, View, modify_request, ordered
 from .jsondoc import (
     JsonObj,
     canon,
-    fail,
     opt_int,
     opt_list,
     opt_obj,
@@ -23,6 +21,8 @@ from .jsondoc import (
 from .networks import DNS_FIELDS, mac_ranges, parse_routes, subnet_plans
 from .policies import apply_request, normalize_policies, port_claims
 from .ports import claim_ports
+from .rules import violate
+from .versions import gate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,10 +39,7 @@ REMOTE_ENDPOINT = 1
 
 def _check_policies(policies: list[JsonObj]) -> None:
     if sum(1 for p in policies if p["Type"] == "InterfaceParameters") > 1:
-        fail(
-            HResult.HCN_INTERFACEPARAMETERS_ALREADY_APPLIED,
-            "more than one InterfaceParameters policy",
-        )
+        violate(R.INTERFACE_PARAMETERS_ONCE, "more than one InterfaceParameters policy")
 
 
 def _plan_for(plans: list[SubnetPlan], address: IPAddress) -> SubnetPlan | None:
@@ -50,58 +47,74 @@ def _plan_for(plans: list[SubnetPlan], address: IPAddress) -> SubnetPlan | None:
 
 
 def _static_config(
-    ctx: Ctx, raw: object, where: str, network: str, plans: list[SubnetPlan], taken: set[str]
+    ctx: Ctx,
+    raw: object,
+    where: str,
+    network: str,
+    plans: list[SubnetPlan],
+    taken: set[str],
+    remote: bool,
 ) -> tuple[JsonObj, IPAddress]:
     if not isinstance(raw, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an object")
+        violate(R.DOC_FIELD_TYPE, f"{where}: want an object")
     config = canon(raw, ["IpAddress", "PrefixLength", "IpSubnetId"])
-    address = parse_ip(config.get("IpAddress"), f"{where}.IpAddress")
+    address = parse_ip(config.get("IpAddress"), f"{where}.IpAddress", R.ENDPOINT_IP_INVALID)
     plan = _plan_for(plans, address)
     if plan is None:
-        fail(HResult.HCN_E_INVALID_IP, f"{where}.IpAddress: {address} is outside every subnet")
+        violate(R.ENDPOINT_IP_INVALID, f"{where}.IpAddress: {address} is outside every subnet")
     reason = plan.reserved_reason(address)
     if reason is not None:
-        fail(HResult.HCN_E_ADDR_INVALID_OR_RESERVED, f"{where}.IpAddress: {address} is {reason}")
-    holder = ctx.tx.address_owner(network, str(address))
+        violate(R.ENDPOINT_IP_RESERVED, f"{where}.IpAddress: {address} is {reason}")
     if str(address) in taken:
-        holder = "this endpoint"
+        violate(R.ENDPOINT_IP_TAKEN, f"{where}.IpAddress: {address} is given twice")
+    holder = None if remote else ctx.tx.address_owner(network, str(address))
     if holder is not None:
-        fail(
-            HResult.HCN_E_ADDR_INVALID_OR_RESERVED,
-            f"{where}.IpAddress: {address} is already in use by {holder}",
-        )
+        violate(R.ENDPOINT_IP_TAKEN, f"{where}.IpAddress: {address} is already in use by {holder}")
     length = opt_int(config, "PrefixLength", where, 0, 128)
     subnet_length = plan.network.prefixlen
-    host_length = plan.network.max_prefixlen
     if length and length != subnet_length:
-        if length != host_length:
-            fail(
-                HResult.HCN_E_INVALID_PREFIX,
+        if length != plan.network.max_prefixlen:
+            violate(
+                R.ENDPOINT_PREFIX_LENGTH,
                 f"{where}.PrefixLength: {length} does not match subnet {plan.network}",
             )
-        if not is_supported(Feature.SLASH32_ENDPOINT_PREFIXES, ctx.version):
-            fail(
-                HResult.HCN_E_INVALID_PREFIX,
-                f"{where}.PrefixLength: /{length} endpoint prefixes need HNS 10.4 or newer",
-            )
+        gate(R.ENDPOINT_PREFIX_LENGTH, ctx.version, f"{where}.PrefixLength /{length}")
     config.update(IpAddress=str(address), PrefixLength=length or subnet_length)
     return config, address
 
 
+def _cursor_key(kind: str, owner: str) -> str:
+    return f"cursor:{kind}:{owner}"
+
+
 def _allocate(ctx: Ctx, network: str, plans: list[SubnetPlan], family: int) -> IPAddress:
+    """The next free address of ``family`` after the last one handed out, wrapping around.
+
+    One indexed lookup per candidate, so the cost does not grow with the endpoint count.
+    """
     for plan in plans:
-        if plan.network.version == family:
-            keys = ctx.tx.address_keys(network, *plan.key_range())
-            used = {int.from_bytes(key[1:], "big") for key in keys}
-            address = plan.first_free(used)
-            if address is not None:
-                return address
+        if plan.network.version != family:
+            continue
+        cursor = _cursor_key("ip", f"{network}:{plan.network}")
+        first = int(plan.network.network_address)
+        last = int(plan.network.broadcast_address)
+        stored = ctx.tx.meta(cursor)
+        start = int(stored) + 1 if stored is not None else first
+        family_type = type(plan.network.network_address)
+        for offset in range(last - first + 1):
+            value = first + (start - first + offset) % (last - first + 1)
+            candidate = family_type(value)
+            if plan.reserved_reason(candidate) is not None:
+                continue
+            if not ctx.tx.address_taken(network, address_key(candidate)):
+                ctx.tx.set_meta(cursor, str(value))
+                return candidate
     nets = ", ".join(str(p.network) for p in plans if p.network.version == family)
-    fail(HResult.HCN_E_ADDR_INVALID_OR_RESERVED, f"no free IPv{family} address left in {nets}")
+    violate(R.ENDPOINT_IP_EXHAUSTED, f"no free IPv{family} address left in {nets}")
 
 
 def _assign_addresses(
-    ctx: Ctx, oid: str, network: str, plans: list[SubnetPlan], raw: list[Any]
+    ctx: Ctx, oid: str, network: str, plans: list[SubnetPlan], raw: list[Any], remote: bool
 ) -> list[JsonObj]:
     configs: list[JsonObj] = []
     chosen: list[IPAddress] = []
@@ -109,7 +122,7 @@ def _assign_addresses(
         taken: set[str] = set()
         for i, item in enumerate(raw):
             config, address = _static_config(
-                ctx, item, f"IpConfigurations[{i}]", network, plans, taken
+                ctx, item, f"IpConfigurations[{i}]", network, plans, taken, remote
             )
             taken.add(str(address))
             chosen.append(address)
@@ -121,32 +134,32 @@ def _assign_addresses(
             assert plan is not None
             chosen.append(address)
             configs.append({"IpAddress": str(address), "PrefixLength": plan.network.prefixlen})
-    for address in chosen:
-        ctx.tx.claim_address(network, str(address), address_key(address), oid)
+    if not remote:  # a remote endpoint may share its address (rule endpoint.ip.remote-shares)
+        for address in chosen:
+            ctx.tx.claim_address(network, str(address), address_key(address), oid)
     return configs
 
 
-def _assign_mac(ctx: Ctx, oid: str, network: JsonObj, raw: object) -> str:
+def _assign_mac(ctx: Ctx, oid: str, network_id: str, network: JsonObj, raw: object) -> str:
     if raw:
-        mac = parse_mac(raw, "Endpoint.MacAddress", HResult.HCN_E_INVALID_ENDPOINT)
+        mac = parse_mac(raw, "Endpoint.MacAddress", R.ENDPOINT_MAC_INVALID)
         holder = ctx.tx.mac_owner(mac)
         if holder is not None:
-            fail(
-                HResult.HCN_E_ADDR_INVALID_OR_RESERVED,
-                f"MAC {format_mac(mac)} is already in use by endpoint {holder}",
-            )
-    else:
-        found = None
-        for low, high in mac_ranges(network):
-            taken = ctx.tx.macs_between(low, high)
-            found = next((m for m in range(low, high + 1) if m not in taken), None)
-            if found is not None:
-                break
-        if found is None:
-            fail(HResult.HCN_E_ADDR_INVALID_OR_RESERVED, "the network's MAC pool is exhausted")
-        mac = found
-    ctx.tx.claim_mac(mac, oid)
-    return format_mac(mac)
+            violate(R.ENDPOINT_MAC_TAKEN, f"MAC {format_mac(mac)} is already in use by {holder}")
+        ctx.tx.claim_mac(mac, oid)
+        return str(raw).strip()  # rule endpoint.mac.echoed
+    cursor = _cursor_key("mac", network_id)
+    stored = ctx.tx.meta(cursor)
+    for low, high in mac_ranges(network):
+        size = high - low + 1
+        start = int(stored) + 1 if stored is not None and low <= int(stored) <= high else low
+        for offset in range(size):
+            candidate = low + (start - low + offset) % size
+            if ctx.tx.mac_owner(candidate) is None:
+                ctx.tx.set_meta(cursor, str(candidate))
+                ctx.tx.claim_mac(candidate, oid)
+                return format_mac(candidate)
+    violate(R.ENDPOINT_MAC_TAKEN, "the network's MAC pool is exhausted")
 
 
 def _default_routes(plans: list[SubnetPlan], configs: list[JsonObj]) -> list[JsonObj]:
@@ -163,7 +176,6 @@ class Endpoints:
     """The ``Endpoint`` kind."""
 
     kind = "Endpoint"
-    gone: int = HResult.HCN_E_ENDPOINT_NOT_FOUND
 
     def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
         """Allocate addresses, MAC and host ports and store the endpoint, all or nothing."""
@@ -173,14 +185,14 @@ class Endpoints:
         named = doc.get("HostComputeNetwork")
         named_id = parse_guid(named, "Endpoint.HostComputeNetwork") if named else None
         if network is not None and named_id is not None and named_id != network:
-            fail(
-                HResult.HCN_E_INVALID_ENDPOINT,
+            violate(
+                R.ENDPOINT_NETWORK_MISMATCH,
                 f"HostComputeNetwork {named_id} differs from the network handle's {network}",
             )
         network = network or named_id
         net_doc = ctx.tx.get("Network", network) if network else None
         if network is None or net_doc is None:
-            fail(HResult.HCN_E_NETWORK_NOT_FOUND, f"the endpoint's network {network} is not found")
+            violate(R.ENDPOINT_NETWORK, f"the endpoint's network {network} is not found")
         opt_str(doc, "Name", "Endpoint")
         flags = opt_int(doc, "Flags", "Endpoint") or 0
         policies = normalize_policies(
@@ -188,11 +200,12 @@ class Endpoints:
         )
         _check_policies(policies)
         plans = subnet_plans(net_doc)
+        remote = bool(flags & REMOTE_ENDPOINT)
         configs = _assign_addresses(
-            ctx, oid, network, plans, opt_list(doc, "IpConfigurations", "Endpoint")
+            ctx, oid, network, plans, opt_list(doc, "IpConfigurations", "Endpoint"), remote
         )
-        mac = _assign_mac(ctx, oid, net_doc, doc.get("MacAddress"))
-        claim_ports(ctx.tx, "endpoint", oid, port_claims(policies))
+        mac = _assign_mac(ctx, oid, network, net_doc, doc.get("MacAddress"))
+        claim_ports(ctx.tx, "endpoint", oid, port_claims(policies), R.PORT_MAPPING_CLASH)
         routes = parse_routes(doc.get("Routes"), "Endpoint.Routes") or _default_routes(
             plans, configs
         )
@@ -216,10 +229,7 @@ class Endpoints:
         resource, request, settings = modify_request(body, "HcnModifyEndpoint", ("Policy", "Port"))
         if resource == "Port":
             if doc.get("Flags", 0) & REMOTE_ENDPOINT:
-                fail(
-                    HResult.HCN_E_INVALID_REMOTE_ENDPOINT_OPERATION,
-                    "a remote endpoint has no switch port",
-                )
+                violate(R.ENDPOINT_REMOTE_NAMESPACE, "a remote endpoint has no switch port")
             port = canon(settings, ["PortId", "VirtualNicName", "VirtualMachineId"])
             for key in ("PortId", "VirtualMachineId"):
                 if port.get(key):
@@ -235,7 +245,7 @@ class Endpoints:
         policies = apply_request(doc.get("Policies", []), request, change)
         _check_policies(policies)
         ctx.tx.release_ports("endpoint", oid)
-        claim_ports(ctx.tx, "endpoint", oid, port_claims(policies))
+        claim_ports(ctx.tx, "endpoint", oid, port_claims(policies), R.PORT_MAPPING_CLASH)
         doc["Policies"] = policies
         ctx.tx.update(self.kind, oid, doc)
 

@@ -1,9 +1,10 @@
 """The simulated HNS engine: every C function of the stand-in ``computenetwork.dll`` lands here.
 
 Each method answers ``(hresult, output, error_record)`` the way the C function would (hresult
-unsigned, 0 = S_OK; the error record is ``{"ErrorCode", "Error", "Success": false}`` text on
-failure, else ``None``). Handles are per-process integers; the objects live in the shared SQLite
-state (:mod:`hcnpy.sim.state`). Faults from ``HCNPY_SIM_FAULTS`` are applied before any work.
+unsigned, 0 = S_OK; on failure the error record real HNS writes, see the rule
+``error-record.shape`` in :mod:`hcnpy.sim.rules`, else ``None``). Handles are per-process
+integers; the objects live in the shared SQLite state (:mod:`hcnpy.sim.state`). Faults from
+``HCNPY_SIM_FAULTS`` are applied before any work. Every behaviour is a rule of the table.
 """
 
 from __future__ import annotations
@@ -16,20 +17,23 @@ import sqlite3
 import time
 
 from .._cdef import KINDS, c_function
-from ..features import DEFAULT_SIMULATED_VERSION, Feature, HnsVersion, is_supported
 from ..guid import NIL_GUID, guid, new_guid
-from ..hresult import HResult, describe
+from ..hresult import HResult
+from . import rules as R
 from .context import Ctx
 from .faults import FaultInjector, parse_faults
-from .jsondoc import HnsFailure, canon, dumps, fail, parse_document, parse_guid
+from .jsondoc import canon, dumps, parse_document, parse_guid
+from .messages import message
 from .queries import matches, parse_query
+from .rules import HnsFailure, violate
 from .state import StateError, Store, env_version, persisted_version, resolve_state_path
+from .versions import DEFAULT_VERSION, SimVersion
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import uuid
     from collections.abc import Callable
-    from typing import TypeVar
+    from typing import NoReturn, TypeVar
 
     from .context import ObjectKind
     from .state import Transaction, Tx
@@ -46,9 +50,17 @@ FIRST_HANDLE = 0x1000
 _kinds: dict[str, ObjectKind] = {}
 
 
-def error_record(hresult: int, message: str) -> str:
-    """The JSON error record HNS hands back with a failure."""
-    return json.dumps({"ErrorCode": int(hresult), "Error": message, "Success": False})
+def error_record(hresult: int, detail: str, rule: str | None = None) -> str:
+    """The error record of a failure: real HNS's keys in its order, then the simulator's why."""
+    why: dict[str, str] = {"Detail": detail}
+    if rule is not None:
+        why = {"Rule": rule, **why}
+    record = {"Success": False, "Error": message(hresult), "ErrorCode": int(hresult) & 0xFFFFFFFF}
+    return dumps({**record, "Simulator": why})
+
+
+def _failure(exc: HnsFailure) -> tuple[int, None, str]:
+    return exc.hresult, None, error_record(exc.hresult, exc.detail, exc.rule.id)
 
 
 def _envelope(success: bool, output: object = None, error: str = "") -> str:
@@ -71,7 +83,7 @@ class Engine:
 
     ``None`` arguments are read from ``HCNPY_SIM_STATE``, ``HCNPY_SIM_HNS_VERSION`` (else the
     version persisted by :func:`hcnpy.sim.state.set_version`, else
-    :data:`hcnpy.features.DEFAULT_SIMULATED_VERSION`) and ``HCNPY_SIM_FAULTS``. A malformed
+    :data:`hcnpy.sim.versions.DEFAULT_VERSION`) and ``HCNPY_SIM_FAULTS``. A malformed
     setting raises ``ValueError``; an unusable state file raises
     :class:`hcnpy.sim.state.StateError`.
     """
@@ -83,7 +95,7 @@ class Engine:
     def __init__(
         self,
         state_path: str | None = None,
-        version: HnsVersion | None = None,
+        version: SimVersion | None = None,
         faults: str | None = None,
     ) -> None:
         spec = faults if faults is not None else os.environ.get(FAULTS_ENV)
@@ -95,7 +107,7 @@ class Engine:
         self._faults = FaultInjector(rules)
         self._store = Store(self.state_path)
 
-    def _setup(self, state_path: str, pinned: HnsVersion | None) -> None:
+    def _setup(self, state_path: str, pinned: SimVersion | None) -> None:
         self.state_path = state_path
         self._pinned = pinned
         self._faults = FaultInjector()
@@ -119,9 +131,7 @@ class Engine:
         return engine
 
     # -- plumbing ------------------------------------------------------------------------------
-    def _guarded(
-        self, function: str, work: Callable[[], _T]
-    ) -> tuple[int, _T | None, str | None]:
+    def _guarded(self, function: str, work: Callable[[], _T]) -> tuple[int, _T | None, str | None]:
         """Run ``work`` as the C function ``function``: faults first, then one locked call."""
         if self._broken is not None:
             return int(HResult.E_FAIL), None, error_record(HResult.E_FAIL, self._broken)
@@ -129,27 +139,27 @@ class Engine:
         if verdict.stall_ms:
             time.sleep(verdict.stall_ms / 1000)
         if verdict.hresult is not None:
-            message = f"injected fault ({FAULTS_ENV}): {function} call {verdict.call_number}"
-            return verdict.hresult, None, error_record(verdict.hresult, message)
+            detail = f"injected fault ({FAULTS_ENV}): {function} call {verdict.call_number}"
+            return verdict.hresult, None, error_record(verdict.hresult, detail)
         try:
             with self._lock:
                 return 0, work(), None
         except HnsFailure as exc:
-            return exc.hresult, None, error_record(exc.hresult, exc.message)
+            return _failure(exc)
         except sqlite3.OperationalError as exc:
             code = int(HResult.ERROR_TIMEOUT if "locked" in str(exc) else HResult.E_FAIL)
             return code, None, error_record(code, f"simulated HNS state: {exc}")
         except Exception as exc:  # a simulator bug must not crash the plugin process
-            message = f"simulated HNS internal error: {type(exc).__name__}: {exc}"
-            return int(HResult.E_UNEXPECTED), None, error_record(HResult.E_UNEXPECTED, message)
+            detail = f"simulated HNS internal error: {type(exc).__name__}: {exc}"
+            return int(HResult.E_UNEXPECTED), None, error_record(HResult.E_UNEXPECTED, detail)
 
-    def _version(self, tx: Tx) -> HnsVersion:
+    def _version(self, tx: Tx) -> SimVersion:
         if self._pinned is not None:
             return self._pinned
         try:
-            return persisted_version(tx) or DEFAULT_SIMULATED_VERSION
+            return persisted_version(tx) or DEFAULT_VERSION
         except ValueError:
-            return DEFAULT_SIMULATED_VERSION
+            return DEFAULT_VERSION
 
     def _transaction(self, write: bool) -> Transaction:
         assert self._store is not None
@@ -157,10 +167,9 @@ class Engine:
 
     def _v2(self, tx: Tx) -> Ctx:
         """The context of a V2 call (``E_NOTIMPL`` when the version predates the V2 API)."""
-        version = self._version(tx)
-        if not is_supported(Feature.API_V2, version):
-            fail(HResult.E_NOTIMPL, f"HNS {version} has no V2 API (needs 9.2 or newer)")
-        return Ctx(tx, version)
+        ctx = Ctx(tx, self._version(tx))
+        ctx.gate(R.API_V2, "the V2 API")
+        return ctx
 
     @staticmethod
     def _ops(kind: str) -> ObjectKind:
@@ -172,7 +181,7 @@ class Engine:
     def _resolve(self, handle: int | None, kind: str) -> str:
         entry = self._handles.get(handle or 0)
         if entry is None or entry[0] != kind:
-            fail(HResult.E_INVALIDARG, f"0x{handle or 0:X} is not an open {kind} handle")
+            violate(R.HANDLE_INVALID, f"0x{handle or 0:X} is not an open {kind} handle")
         return entry[1]
 
     def _new_handle(self, kind: str, oid: str) -> int:
@@ -184,15 +193,16 @@ class Engine:
     def _choose_id(
         ctx: Ctx, kind: str, object_id: uuid.UUID | str | None, body: dict[str, object]
     ) -> str:
+        given = canon(body, ["ID"]).get("ID")
+        parsed = parse_guid(given, f"{kind}.ID", R.DOC_ID_NOT_GUID) if given else None
         if object_id is not None and str(object_id) != NIL_GUID:
             oid = str(object_id)
+        elif parsed is not None and parsed != NIL_GUID:
+            oid = parsed
         else:
-            given = canon(body, ["ID"]).get("ID")
-            oid = parse_guid(given, f"{kind}.ID") if given else str(new_guid())
-            if oid == NIL_GUID:
-                oid = str(new_guid())
+            oid = str(new_guid())
         if ctx.tx.exists(kind, oid):
-            fail(HResult.ERROR_ALREADY_EXISTS, f"a {kind} with ID {oid} already exists")
+            violate(R.CREATE_ID_TAKEN, f"a {kind} with ID {oid} already exists")
         return oid
 
     # -- the C API -----------------------------------------------------------------------------
@@ -235,6 +245,8 @@ class Engine:
                 ctx = self._v2(tx)
                 oid = self._choose_id(ctx, kind, object_id, body)
                 ops.create(ctx, oid, body, network)
+            if ctx.deferred is not None:
+                raise ctx.deferred
             return self._new_handle(kind, oid)
 
         return self._guarded(c_function("Create", kind), work)
@@ -248,7 +260,8 @@ class Engine:
             with self._transaction(write=False) as tx:
                 ctx = self._v2(tx)
                 if not ctx.tx.exists(kind, oid):
-                    fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
+                    rule = R.OPEN_NAMESPACE_UNKNOWN if kind == "Namespace" else R.OPEN_UNKNOWN
+                    violate(rule, f"{kind} {oid} does not exist")
             return self._new_handle(kind, oid)
 
         return self._guarded(c_function("Open", kind), work)
@@ -264,7 +277,7 @@ class Engine:
                 ctx = self._v2(tx)
                 doc = ctx.tx.get(kind, oid)
                 if doc is None:
-                    fail(ops.gone, f"{kind} {oid} no longer exists")
+                    _gone(kind, oid)
                 ops.modify(ctx, oid, doc, body)
 
         hresult, _, record = self._guarded(c_function("Modify", kind), work)
@@ -283,7 +296,7 @@ class Engine:
                 ctx = self._v2(tx)
                 doc = ctx.tx.get(kind, oid)
                 if doc is None:
-                    fail(ops.gone, f"{kind} {oid} no longer exists")
+                    _gone(kind, oid)
                 return dumps(ops.render(ctx, oid, doc, view))
 
         return self._guarded(c_function("Query", kind), work)
@@ -298,7 +311,7 @@ class Engine:
                 ctx = self._v2(tx)
                 doc = ctx.tx.get(kind, oid)
                 if doc is None:
-                    fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
+                    violate(R.DELETE_UNKNOWN, f"{kind} {oid} does not exist")
                 ops.delete(ctx, oid, doc)
 
         hresult, _, record = self._guarded(c_function("Delete", kind), work)
@@ -325,7 +338,7 @@ class Engine:
             with self._transaction(write=False) as tx:
                 ctx = self._v2(tx)
                 if not ctx.tx.exists("Endpoint", oid):
-                    fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"Endpoint {oid} no longer exists")
+                    _gone("Endpoint", oid)
             return dumps(_endpoint_stats(oid))
 
         return self._guarded("HcnQueryEndpointStats", work)
@@ -342,7 +355,7 @@ class Engine:
                 ctx = self._v2(tx)
                 doc = ctx.tx.get("Endpoint", oid)
                 if doc is None:
-                    fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"Endpoint {oid} no longer exists")
+                    _gone("Endpoint", oid)
             return dumps(
                 {
                     "ID": oid,
@@ -381,7 +394,7 @@ class Engine:
 
         hresult, response, record = self._guarded("HNSCall", work)
         if response is None:
-            text = json.loads(record)["Error"] if record else describe(hresult)
+            text = json.loads(record)["Error"] if record else message(hresult)
             response = _envelope(False, error=text)
         return hresult, response
 
@@ -401,7 +414,7 @@ class Engine:
 
         def work() -> None:
             if handle not in self._callbacks:
-                fail(HResult.E_INVALIDARG, f"0x{handle:X} is not a registered callback")
+                violate(R.CALLBACK_UNKNOWN, f"0x{handle:X} is not a registered callback")
             self._callbacks.discard(handle)
 
         return self._guarded("HcnUnregisterServiceCallback", work)[0]
@@ -412,10 +425,10 @@ class Engine:
         with self._lock:
             return len(self._handles) + len(self._callbacks)
 
-    def simulated_version(self) -> HnsVersion:
+    def simulated_version(self) -> SimVersion:
         """The version this engine answers with right now."""
         if self._pinned is not None or self._store is None:
-            return self._pinned or DEFAULT_SIMULATED_VERSION
+            return self._pinned or DEFAULT_VERSION
         with self._lock, self._store.transaction(write=False) as tx:
             return self._version(tx)
 
@@ -454,7 +467,12 @@ def _load_kind(kind: str) -> ObjectKind:
         from .routes import SdnRoutes
 
         return SdnRoutes()
-    fail(HResult.E_INVALIDARG, f"unknown object kind {kind!r} (want one of {KINDS})")
+    violate(R.HANDLE_INVALID, f"unknown object kind {kind!r} (want one of {KINDS})")
+
+
+def _gone(kind: str, oid: str) -> NoReturn:
+    code = R.HANDLE_OBJECT_GONE.params[kind]
+    raise HnsFailure(R.HANDLE_OBJECT_GONE, f"{kind} {oid} was deleted after it was opened", code)
 
 
 _engine: Engine | None = None

@@ -1,6 +1,7 @@
 """Reading HNS JSON documents the way HNS does: plain dicts, keys matched case-insensitively.
 
-Every helper raises :class:`HnsFailure`, which the engine turns into an HRESULT and error record.
+Every helper fails through a rule of :mod:`hcnpy.sim.rules` (by default the document-syntax
+rules), which the engine turns into an HRESULT and error record.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ import json
 from collections.abc import Iterable
 
 from ..guid import guid
-from ..hresult import HResult
+from . import rules as R
+from .rules import HnsFailure, Rule, violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,7 +22,6 @@ __all__ = [
     "JsonObj",
     "canon",
     "dumps",
-    "fail",
     "opt_bool",
     "opt_int",
     "opt_list",
@@ -33,19 +34,7 @@ __all__ = [
 
 JsonObj: TypeAlias = "dict[str, Any]"
 
-
-class HnsFailure(Exception):
-    """A simulated HNS call failed with ``hresult``; ``message`` goes into the error record."""
-
-    def __init__(self, hresult: int, message: str) -> None:
-        super().__init__(message)
-        self.hresult = int(hresult)
-        self.message = message
-
-
-def fail(hresult: int, message: str) -> NoReturn:
-    """Raise :class:`HnsFailure`."""
-    raise HnsFailure(hresult, message)
+_TYPE = R.DOC_FIELD_TYPE
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -58,10 +47,10 @@ def parse_document(text: str | None, what: str) -> JsonObj:
         return {}
     try:
         value = json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
-        fail(HResult.HCN_E_INVALID_JSON, f"{what}: not valid JSON: {exc}")
+    except (ValueError, RecursionError) as exc:
+        violate(R.DOC_NOT_JSON, f"{what}: not valid JSON: {exc}")
     if not isinstance(value, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{what}: want a JSON object, got {type(value).__name__}")
+        violate(R.DOC_NOT_OBJECT, f"{what}: want a JSON object, got {type(value).__name__}")
     return value
 
 
@@ -79,66 +68,73 @@ def canon(obj: JsonObj, keys: Iterable[str]) -> JsonObj:
     return {by_lower.get(key.lower(), key): value for key, value in obj.items()}
 
 
-def opt_obj(doc: JsonObj, key: str, where: str) -> JsonObj | None:
+def opt_obj(doc: JsonObj, key: str, where: str, rule: Rule = _TYPE) -> JsonObj | None:
     """``doc[key]`` as an object, ``None`` when absent or null."""
     value = doc.get(key)
     if value is None:
         return None
     if not isinstance(value, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want an object")
+        violate(rule, f"{where}.{key}: want an object")
     return value
 
 
-def opt_list(doc: JsonObj, key: str, where: str) -> list[Any]:
+def opt_list(doc: JsonObj, key: str, where: str, rule: Rule = _TYPE) -> list[Any]:
     """``doc[key]`` as a list, ``[]`` when absent or null."""
     value = doc.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want an array")
+        violate(rule, f"{where}.{key}: want an array")
     return value
 
 
-def opt_str(doc: JsonObj, key: str, where: str) -> str | None:
+def opt_str(doc: JsonObj, key: str, where: str, rule: Rule = _TYPE) -> str | None:
     """``doc[key]`` as a string, ``None`` when absent or null."""
     value = doc.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want a string")
+        violate(rule, f"{where}.{key}: want a string")
     return value
 
 
-def opt_int(doc: JsonObj, key: str, where: str, low: int = 0, high: int = 2**32 - 1) -> int | None:
-    """``doc[key]`` as an integer within ``low..high`` (a Go decoder rejects overflow too)."""
+def opt_int(
+    doc: JsonObj,
+    key: str,
+    where: str,
+    low: int = 0,
+    high: int = 2**32 - 1,
+    rule: Rule = _TYPE,
+) -> int | None:
+    """``doc[key]`` as an integer within ``low..high`` (a typed decoder rejects overflow too)."""
     value = doc.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want an integer")
+        violate(rule, f"{where}.{key}: want an integer")
     if not low <= value <= high:
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: {value} is outside {low}..{high}")
+        violate(rule, f"{where}.{key}: {value} is outside {low}..{high}")
     return value
 
 
-def opt_bool(doc: JsonObj, key: str, where: str) -> bool | None:
+def opt_bool(doc: JsonObj, key: str, where: str, rule: Rule = _TYPE) -> bool | None:
     """``doc[key]`` as a boolean."""
     value = doc.get(key)
     if value is None:
         return None
     if not isinstance(value, bool):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}.{key}: want true or false")
+        violate(rule, f"{where}.{key}: want true or false")
     return value
 
 
-def parse_guid(value: object, where: str) -> str:
+def parse_guid(value: object, where: str, rule: Rule = R.DOC_GUID_FIELD) -> str:
     """A GUID string (braces and any case accepted) as HNS prints it: lowercase, no braces."""
     if isinstance(value, str):
         try:
             return str(guid(value.strip()))
         except ValueError:
             pass
-    fail(HResult.HCN_E_GUID_CONVERSION_FAILURE, f"{where}: {value!r} is not a GUID")
+    violate(rule, f"{where}: {value!r} is not a GUID")
 
 
 def schema_version(doc: JsonObj, where: str) -> JsonObj | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ..hresult import HResult
+from . import rules as R
 from .context import DEFAULT_SCHEMA, Ctx, View, modify_request, ordered, pick_enum
 from .endpoints import REMOTE_ENDPOINT
-from .jsondoc import JsonObj, canon, fail, opt_list, opt_str, parse_guid, schema_version
+from .jsondoc import JsonObj, canon, opt_list, opt_str, parse_guid, schema_version
+from .rules import violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,10 +16,10 @@ __all__ = ["DEFAULT_COMPARTMENT", "NAMESPACE_TYPES", "Namespaces"]
 
 FIELDS = ("ID", "NamespaceId", "NamespaceGuid", "Type", "Resources", "SchemaVersion")
 #: Namespace types; ``Host`` is the zero value (omitted on read, like NAT).
-NAMESPACE_TYPES = ("Host", "HostDefault", "Guest", "GuestDefault")
+NAMESPACE_TYPES: tuple[str, ...] = R.NAMESPACE_TYPE.params["types"]
 #: The host's default network compartment (what ``HostDefault`` namespaces use).
-DEFAULT_COMPARTMENT = 1
-_FIRST_COMPARTMENT = 2
+DEFAULT_COMPARTMENT: int = R.NAMESPACE_COMPARTMENT.params["default"]
+_FIRST_COMPARTMENT: int = R.NAMESPACE_COMPARTMENT.params["first"]
 _COMPARTMENT_COUNTER = "next_compartment"
 
 
@@ -26,34 +27,27 @@ def attach_endpoint(ctx: Ctx, namespace: str, endpoint: str) -> None:
     """Put ``endpoint`` into ``namespace`` (see the rules in ``docs/hcnpy/simulator.md``)."""
     doc = ctx.tx.get("Endpoint", endpoint)
     if doc is None:
-        fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"endpoint {endpoint} is not found")
+        violate(R.ATTACH_ENDPOINT_MISSING, f"endpoint {endpoint} is not found")
     if doc.get("Flags", 0) & REMOTE_ENDPOINT:
-        fail(
-            HResult.HCN_E_INVALID_REMOTE_ENDPOINT_OPERATION,
+        violate(
+            R.ENDPOINT_REMOTE_NAMESPACE,
             f"endpoint {endpoint} is remote and cannot join a namespace",
         )
     current = ctx.tx.namespace_of(endpoint)
     if current == namespace:
-        fail(
-            HResult.HCN_E_ENDPOINT_ALREADY_ATTACHED,
-            f"endpoint {endpoint} is already attached to namespace {namespace}",
-        )
+        violate(R.ATTACH_TWICE, f"endpoint {endpoint} is already attached to namespace {namespace}")
     if current is not None:
-        fail(
-            HResult.HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS,
-            f"endpoint {endpoint} is already in namespace {current}",
-        )
+        violate(R.ATTACH_OTHER_NAMESPACE, f"endpoint {endpoint} is already in namespace {current}")
     ctx.tx.attach(namespace, "Endpoint", endpoint)
 
 
 def detach_endpoint(ctx: Ctx, namespace: str, endpoint: str) -> None:
     """Take ``endpoint`` out of ``namespace``."""
     if not ctx.tx.exists("Endpoint", endpoint):
-        fail(HResult.HCN_E_ENDPOINT_NOT_FOUND, f"endpoint {endpoint} is not found")
+        violate(R.ATTACH_ENDPOINT_MISSING, f"endpoint {endpoint} is not found")
     if not ctx.tx.has_resource(namespace, "Endpoint", endpoint):
-        fail(
-            HResult.HCN_E_ENDPOINT_NOT_ATTACHED,
-            f"endpoint {endpoint} is not attached to namespace {namespace}",
+        violate(
+            R.DETACH_NOT_ATTACHED, f"endpoint {endpoint} is not attached to namespace {namespace}"
         )
     ctx.tx.detach(namespace, "Endpoint", endpoint)
 
@@ -61,9 +55,9 @@ def detach_endpoint(ctx: Ctx, namespace: str, endpoint: str) -> None:
 def _container(ctx: Ctx, namespace: str, container: str, add: bool) -> None:
     present = ctx.tx.has_resource(namespace, "Container", container)
     if add and present:
-        fail(HResult.ERROR_ALREADY_EXISTS, f"container {container} is already in the namespace")
+        violate(R.NAMESPACE_CONTAINER, f"container {container} is already in the namespace")
     if not add and not present:
-        fail(HResult.ERROR_NOT_FOUND, f"container {container} is not in the namespace")
+        violate(R.NAMESPACE_CONTAINER_ABSENT, f"container {container} is not in the namespace")
     if add:
         ctx.tx.attach(namespace, "Container", container)
     else:
@@ -72,9 +66,9 @@ def _container(ctx: Ctx, namespace: str, container: str, add: bool) -> None:
 
 def _resource(ctx: Ctx, namespace: str, raw: object, where: str) -> None:
     if not isinstance(raw, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an object")
+        violate(R.DOC_FIELD_TYPE, f"{where}: want an object")
     entry = canon(raw, ["Type", "Data"])
-    rtype = pick_enum(entry, "Type", where, ("Endpoint", "Container"), HResult.HCN_E_INVALID_JSON)
+    rtype = pick_enum(entry, "Type", where, ("Endpoint", "Container"), R.DOC_FIELD_TYPE)
     raw_data = entry.get("Data")
     data = canon(raw_data if isinstance(raw_data, dict) else {}, ["ID"])
     if rtype == "Endpoint":
@@ -82,22 +76,21 @@ def _resource(ctx: Ctx, namespace: str, raw: object, where: str) -> None:
     elif rtype == "Container":
         container = opt_str(data, "ID", f"{where}.Data")
         if not container:
-            fail(HResult.HCN_E_INVALID_JSON, f"{where}.Data.ID is required")
+            violate(R.DOC_FIELD_TYPE, f"{where}.Data.ID is required")
         _container(ctx, namespace, container, add=True)
     else:
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}.Type is required")
+        violate(R.DOC_FIELD_TYPE, f"{where}.Type is required")
 
 
 class Namespaces:
     """The ``Namespace`` kind."""
 
     kind = "Namespace"
-    gone: int = HResult.ERROR_NOT_FOUND
 
     def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
         """Store a namespace with a fresh compartment (``HostDefault``: the default one)."""
         doc = canon(body, FIELDS)
-        ntype = pick_enum(doc, "Type", "Namespace", NAMESPACE_TYPES, HResult.HCN_E_INVALID_JSON)
+        ntype = pick_enum(doc, "Type", "Namespace", NAMESPACE_TYPES, R.NAMESPACE_TYPE)
         ntype = ntype or "Host"
         if ntype == "HostDefault":
             compartment = DEFAULT_COMPARTMENT
@@ -121,7 +114,7 @@ class Namespaces:
             body, "HcnModifyNamespace", ("Endpoint", "Container")
         )
         if request not in ("Add", "Remove"):
-            fail(HResult.HCN_E_REQUEST_UNSUPPORTED, f"RequestType {request} on a namespace")
+            violate(R.MODIFY_UNSUPPORTED, f"RequestType {request} on a namespace")
         if resource == "Endpoint":
             endpoint = parse_guid(
                 canon(settings, ["EndpointId"]).get("EndpointId"), "Settings.EndpointId"
@@ -133,11 +126,17 @@ class Namespaces:
         else:
             container = opt_str(canon(settings, ["ContainerId"]), "ContainerId", "Settings")
             if not container:
-                fail(HResult.HCN_E_INVALID_JSON, "Settings.ContainerId is required")
+                violate(R.DOC_FIELD_TYPE, "Settings.ContainerId is required")
             _container(ctx, oid, container, add=request == "Add")
 
     def delete(self, ctx: Ctx, oid: str, doc: JsonObj) -> None:
-        """Detach whatever is still inside (as HNS does), then remove."""
+        """Refuse while a container is inside; otherwise detach the endpoints and remove."""
+        containers = [rid for rtype, rid in ctx.tx.resources(oid) if rtype == "Container"]
+        if containers:
+            violate(
+                R.NAMESPACE_DELETE_CONTAINER,
+                f"namespace {oid} still holds container(s) {', '.join(containers)}",
+            )
         ctx.tx.detach_namespace(oid)
         ctx.tx.remove(self.kind, oid)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..features import Feature
-from ..hresult import HResult
+from . import rules as R
 from . import v1schema
 from .addressing import (
     DEFAULT_MAC_BASE,
@@ -18,8 +17,9 @@ from .addressing import (
     parse_prefix,
 )
 from .context import DEFAULT_SCHEMA, Ctx, View, modify_request, ordered, pick_enum
-from .jsondoc import JsonObj, canon, fail, opt_int, opt_list, opt_obj, opt_str, schema_version
+from .jsondoc import JsonObj, canon, opt_int, opt_list, opt_obj, opt_str, schema_version
 from .policies import apply_request, normalize_policies
+from .rules import violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,13 +37,15 @@ FIELDS = ("ID", "Name", "Type", "Policies", "MacPool", "Dns", "Ipams", "Flags", 
           "SchemaVersion")  # fmt: skip
 DNS_FIELDS = ("Domain", "Search", "ServerList", "Options")
 #: Network types HNS accepts (``NAT`` is the zero value and is omitted on read).
-NETWORK_TYPES = ("NAT", "ICS", "Transparent", "L2Bridge", "L2Tunnel", "Overlay", "Private",
-                 "Internal", "Mirrored", "Infiniband", "ConstrainedICS", "Layered")  # fmt: skip
+NETWORK_TYPES: tuple[str, ...] = R.NETWORK_TYPE.params["types"]
 #: NAT networks without subnets get the first free /20 of this pool, gateway ``.1``.
-DEFAULT_NAT_POOL = ipaddress.IPv4Network("172.16.0.0/12")
-_FLAG_DISABLE_HOST_PORT = 1024
+DEFAULT_NAT_POOL = ipaddress.IPv4Network(R.NETWORK_NAT_DEFAULT_SUBNET.params["pool"])
+_NAT_PREFIX: int = R.NETWORK_NAT_DEFAULT_SUBNET.params["prefix"]
+_FLAG_DISABLE_HOST_PORT: int = R.NETWORK_FLAG_DISABLE_HOST_PORT.params["flag"]
 _SUBNET_DO_NOT_RESERVE_GATEWAY = 1
-_DEFAULT_MAC_BLOCKS = (0x00155DFFFFFF - DEFAULT_MAC_BASE + 1) // MAC_BLOCK
+_DEFAULT_MAC_BLOCKS = (
+    R.NETWORK_MAC_POOL_DEFAULT.params["last"] - DEFAULT_MAC_BASE + 1
+) // MAC_BLOCK
 _SWITCH_NAMESPACE = "6c1f6d52-6a43-4d7e-9c55-7a3f3b9e2a10"
 
 
@@ -79,8 +81,8 @@ def mac_ranges(network: JsonObj) -> list[tuple[int, int]]:
     ranges = network.get("MacPool", {}).get("Ranges", [])
     return [
         (
-            parse_mac(r["StartMacAddress"], "MacPool", HResult.HCN_E_INVALID_NETWORK),
-            parse_mac(r["EndMacAddress"], "MacPool", HResult.HCN_E_INVALID_NETWORK),
+            parse_mac(r["StartMacAddress"], "MacPool", R.NETWORK_MAC_POOL_INVALID),
+            parse_mac(r["EndMacAddress"], "MacPool", R.NETWORK_MAC_POOL_INVALID),
         )
         for r in ranges
     ]
@@ -88,12 +90,12 @@ def mac_ranges(network: JsonObj) -> list[tuple[int, int]]:
 
 def _parse_route(raw: object, where: str) -> JsonObj:
     if not isinstance(raw, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: a route must be an object")
+        violate(R.DOC_FIELD_TYPE, f"{where}: a route must be an object")
     route = canon(raw, ["NextHop", "DestinationPrefix", "Metric"])
     if route.get("NextHop"):
-        route["NextHop"] = str(parse_ip(route["NextHop"], f"{where}.NextHop"))
+        route["NextHop"] = str(parse_ip(route["NextHop"], f"{where}.NextHop", R.ROUTE_NEXT_HOP))
     if route.get("DestinationPrefix"):
-        parse_prefix(route["DestinationPrefix"], f"{where}.DestinationPrefix", strict=False)
+        parse_prefix(route["DestinationPrefix"], f"{where}.DestinationPrefix", R.ROUTE_PREFIX)
     opt_int(route, "Metric", where, 0, 65535)
     return route
 
@@ -103,22 +105,24 @@ def parse_routes(raw: object, where: str) -> list[JsonObj]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an array")
+        violate(R.DOC_FIELD_TYPE, f"{where}: want an array")
     return [_parse_route(item, f"{where}[{i}]") for i, item in enumerate(raw)]
 
 
 def _parse_subnet(ctx: Ctx, raw: object, where: str, seen: list[IPNetwork]) -> JsonObj:
     if not isinstance(raw, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: a subnet must be an object")
+        violate(R.DOC_FIELD_TYPE, f"{where}: a subnet must be an object")
     subnet = canon(raw, ["IpAddressPrefix", "Policies", "Routes", "Flags"])
     prefix = opt_str(subnet, "IpAddressPrefix", where)
     if prefix:
-        net = parse_prefix(prefix, f"{where}.IpAddressPrefix")
+        net = parse_prefix(
+            prefix, f"{where}.IpAddressPrefix", R.SUBNET_PREFIX, host_bits=R.SUBNET_HOST_BITS
+        )
         if net.version == 6:
-            ctx.require(Feature.IPV6_DUAL_STACK, f"{where}: an IPv6 subnet")
+            ctx.gate(R.SUBNET_IPV6, f"{where}: an IPv6 subnet")
         for other in seen:
             if other.version == net.version and net.overlaps(other):
-                fail(HResult.HCN_E_INVALID_SUBNET, f"{where}: {net} overlaps subnet {other}")
+                violate(R.SUBNET_OVERLAP, f"{where}: {net} overlaps subnet {other}")
         seen.append(net)
         subnet["IpAddressPrefix"] = str(net)
     if "Routes" in subnet:
@@ -135,13 +139,13 @@ def _parse_ipams(ctx: Ctx, raw: object) -> list[JsonObj]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        fail(HResult.HCN_E_INVALID_JSON, "Network.Ipams: want an array")
+        violate(R.DOC_FIELD_TYPE, "Network.Ipams: want an array")
     seen: list[IPNetwork] = []
     ipams = []
     for i, item in enumerate(raw):
         where = f"Network.Ipams[{i}]"
         if not isinstance(item, dict):
-            fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an object")
+            violate(R.DOC_FIELD_TYPE, f"{where}: want an object")
         ipam = canon(item, ["Type", "Subnets"])
         opt_str(ipam, "Type", where)
         if "Subnets" in ipam:
@@ -164,7 +168,7 @@ def _default_nat_ipam(ctx: Ctx) -> JsonObj:
         for plan in subnet_plans(doc)
         if plan.network.version == 4
     ]
-    for candidate in DEFAULT_NAT_POOL.subnets(new_prefix=20):
+    for candidate in DEFAULT_NAT_POOL.subnets(new_prefix=_NAT_PREFIX):
         if not any(candidate.overlaps(net) for net in taken):
             gateway = str(candidate.network_address + 1)
             subnet = {
@@ -172,7 +176,7 @@ def _default_nat_ipam(ctx: Ctx) -> JsonObj:
                 "Routes": [{"NextHop": gateway, "DestinationPrefix": "0.0.0.0/0"}],
             }
             return {"Type": "Static", "Subnets": [subnet]}
-    fail(HResult.HCN_E_INVALID_SUBNET, f"no free default NAT subnet left in {DEFAULT_NAT_POOL}")
+    violate(R.NETWORK_NAT_POOL_EXHAUSTED, f"no free default NAT subnet left in {DEFAULT_NAT_POOL}")
 
 
 def _parse_mac_pool(ctx: Ctx, raw: JsonObj | None) -> JsonObj:
@@ -181,13 +185,13 @@ def _parse_mac_pool(ctx: Ctx, raw: JsonObj | None) -> JsonObj:
     for i, item in enumerate(opt_list(pool, "Ranges", "Network.MacPool")):
         where = f"Network.MacPool.Ranges[{i}]"
         if not isinstance(item, dict):
-            fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an object")
+            violate(R.DOC_FIELD_TYPE, f"{where}: want an object")
         entry = canon(item, ["StartMacAddress", "EndMacAddress"])
-        code = HResult.HCN_E_INVALID_NETWORK
-        start = parse_mac(entry.get("StartMacAddress"), f"{where}.StartMacAddress", code)
-        end = parse_mac(entry.get("EndMacAddress"), f"{where}.EndMacAddress", code)
+        rule = R.NETWORK_MAC_POOL_INVALID
+        start = parse_mac(entry.get("StartMacAddress"), f"{where}.StartMacAddress", rule)
+        end = parse_mac(entry.get("EndMacAddress"), f"{where}.EndMacAddress", rule)
         if start > end:
-            fail(code, f"{where}: StartMacAddress is after EndMacAddress")
+            violate(rule, f"{where}: StartMacAddress is after EndMacAddress")
         entry.update(StartMacAddress=format_mac(start), EndMacAddress=format_mac(end))
         ranges.append(entry)
     if not ranges:
@@ -205,7 +209,7 @@ def _default_mac_range(ctx: Ctx) -> JsonObj:
                 used.add(offset // MAC_BLOCK)
     block = next((b for b in range(_DEFAULT_MAC_BLOCKS) if b not in used), None)
     if block is None:
-        fail(HResult.HCN_E_ADDR_INVALID_OR_RESERVED, "no default MAC pool block left")
+        violate(R.NETWORK_MAC_POOL_EXHAUSTED, "no default MAC pool block left")
     start = DEFAULT_MAC_BASE + block * MAC_BLOCK
     end = start + MAC_BLOCK - 1
     return {"StartMacAddress": format_mac(start), "EndMacAddress": format_mac(end)}
@@ -219,7 +223,6 @@ class Networks:
     """The ``Network`` kind."""
 
     kind = "Network"
-    gone: int = HResult.HCN_E_NETWORK_NOT_FOUND
 
     def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
         """Validate and store a network (see ``docs/hcnpy/simulator.md`` for every rule)."""
@@ -228,14 +231,14 @@ class Networks:
         doc = canon(body, FIELDS)
         name = opt_str(doc, "Name", "Network")
         if not name or not name.strip():
-            fail(HResult.HCN_E_INVALID_NETWORK, "Network.Name is required")
+            violate(R.NETWORK_NAME, "Network.Name is required")
         if ctx.tx.network_by_name(name.lower()) is not None:
-            fail(HResult.HCN_E_NETWORK_ALREADY_EXISTS, f"a network named {name!r} already exists")
-        ntype = pick_enum(doc, "Type", "Network", NETWORK_TYPES, HResult.HCN_E_INVALID_NETWORK_TYPE)
+            violate(R.NETWORK_NAME_TAKEN, f"a network named {name!r} already exists")
+        ntype = pick_enum(doc, "Type", "Network", NETWORK_TYPES, R.NETWORK_TYPE)
         ntype = ntype or "NAT"
         flags = opt_int(doc, "Flags", "Network") or 0
         if flags & _FLAG_DISABLE_HOST_PORT:
-            ctx.require(Feature.DISABLE_HOST_PORT, "network flag DisableHostPort (1024)")
+            ctx.gate(R.NETWORK_FLAG_DISABLE_HOST_PORT, "network flag DisableHostPort (1024)")
         policies = normalize_policies(
             doc.get("Policies"), "network", "Network.Policies", ctx.version
         )
@@ -278,8 +281,8 @@ class Networks:
         """Refuse while endpoints remain (``HCN_E_ENTITY_HAS_REFERENCES``)."""
         endpoints = ctx.tx.on_network(oid)
         if endpoints:
-            fail(
-                HResult.HCN_E_ENTITY_HAS_REFERENCES,
+            violate(
+                R.NETWORK_DELETE_IN_USE,
                 f"network {oid} still has {len(endpoints)} endpoint(s), e.g. {endpoints[0]}",
             )
         ctx.tx.remove(self.kind, oid)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..hresult import HResult
-from .jsondoc import fail
+from .rules import Rule, violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,24 +66,21 @@ def vip_family(vip: object, ipv6_flag: bool) -> int:
     return 6 if ipv6_flag else 4
 
 
-def claim_ports(tx: Tx, scope: str, owner: str, claims: Iterable[PortClaim]) -> None:
+def claim_ports(tx: Tx, scope: str, owner: str, claims: Iterable[PortClaim], rule: Rule) -> None:
     """Take every claim for ``owner`` (its old claims must be released first).
 
     A claim overlapping another owner's claim in ``scope``, or another claim in the same list,
-    fails with ``HCN_E_PORT_ALREADY_EXISTS``.
+    breaks ``rule`` (the scope's clash rule).
     """
     taken: list[PortClaim] = []
     for claim in claims:
         for mine in taken:
             if claim.overlaps(mine):
-                fail(HResult.HCN_E_PORT_ALREADY_EXISTS, f"port {claim} is given twice")
+                violate(rule, f"port {claim} is given twice")
         for vip, holder in tx.port_holders(scope, claim.protocol, claim.port, claim.family):
             held = PortClaim(claim.protocol, claim.port, vip, claim.family)
             if holder != owner and claim.overlaps(held):
-                fail(
-                    HResult.HCN_E_PORT_ALREADY_EXISTS,
-                    f"port {claim} is already taken by {scope} {holder}",
-                )
+                violate(rule, f"port {claim} is already taken by {scope} {holder}")
         taken.append(claim)
     for claim in taken:
         tx.claim_port(scope, claim.protocol, claim.port, claim.family, claim.vip, owner)

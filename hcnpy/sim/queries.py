@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..hresult import HResult
+from . import rules as R
 from .context import View
-from .jsondoc import JsonObj, canon, fail, opt_int, parse_document, schema_version
+from .jsondoc import JsonObj, canon, opt_int, parse_document, schema_version
+from .rules import violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def parse_query(text: str | None) -> Query:
     elif isinstance(raw, dict):
         flt = raw or None
     else:
-        fail(HResult.HCN_E_INVALID_JSON, "query.Filter: want a JSON string holding an object")
+        violate(R.DOC_FIELD_TYPE, "query.Filter: want a JSON string holding an object")
     return Query(View(schema_version(doc, "query"), bool(flags & _DETAILED)), flt)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ..hresult import HResult
+from . import rules as R
 from .addressing import parse_ip, parse_prefix
 from .balancers import existing_endpoints
 from .context import DEFAULT_SCHEMA, Ctx, View, ordered
-from .jsondoc import JsonObj, canon, fail, opt_bool, opt_list, parse_guid, schema_version
+from .jsondoc import JsonObj, canon, opt_bool, opt_list, parse_guid, schema_version
+from .rules import violate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,12 +21,12 @@ SETTING_FIELDS = ("DestinationPrefix", "NextHop", "NeedEncap", "AutomaticEndpoin
 
 def _setting(raw: object, where: str) -> JsonObj:
     if not isinstance(raw, dict):
-        fail(HResult.HCN_E_INVALID_JSON, f"{where}: want an object")
+        violate(R.DOC_FIELD_TYPE, f"{where}: want an object")
     setting = canon(raw, SETTING_FIELDS)
     if setting.get("DestinationPrefix"):
-        parse_prefix(setting["DestinationPrefix"], f"{where}.DestinationPrefix", strict=False)
+        parse_prefix(setting["DestinationPrefix"], f"{where}.DestinationPrefix", R.ROUTE_PREFIX)
     if setting.get("NextHop"):
-        parse_ip(setting["NextHop"], f"{where}.NextHop")
+        parse_ip(setting["NextHop"], f"{where}.NextHop", R.ROUTE_NEXT_HOP)
     opt_bool(setting, "NeedEncap", where)
     opt_bool(setting, "AutomaticEndpointMonitor", where)
     return setting
@@ -43,7 +44,7 @@ def _parse(ctx: Ctx, oid: str, body: JsonObj) -> JsonObj:
     if doc.get("HostComputeNetwork"):
         network = parse_guid(doc["HostComputeNetwork"], f"{where}.HostComputeNetwork")
         if not ctx.tx.exists("Network", network):
-            fail(HResult.HCN_E_NETWORK_NOT_FOUND, f"network {network} is not found")
+            violate(R.LB_NETWORK, f"network {network} is not found")
         doc["HostComputeNetwork"] = network
     doc.update(
         ID=oid,
@@ -59,7 +60,6 @@ class SdnRoutes:
     """The ``SdnRoute`` kind."""
 
     kind = "SdnRoute"
-    gone: int = HResult.ERROR_NOT_FOUND
 
     def create(self, ctx: Ctx, oid: str, body: JsonObj, network: str | None) -> None:
         """Validate the endpoints and route entries, store as given."""

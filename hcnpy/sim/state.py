@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import time
 
-from ..features import DEFAULT_SIMULATED_VERSION, HnsVersion
+from .versions import DEFAULT_VERSION, SimVersion
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -113,13 +113,13 @@ def resolve_state_path(explicit: str | None = None) -> str:
     return explicit or os.environ.get(STATE_ENV) or default_state_path()
 
 
-def env_version() -> HnsVersion | None:
+def env_version() -> SimVersion | None:
     """The version ``HCNPY_SIM_HNS_VERSION`` pins, if set (``ValueError`` when malformed)."""
     text = os.environ.get(VERSION_ENV, "").strip()
     if not text:
         return None
     try:
-        return HnsVersion.parse(text)
+        return SimVersion.parse(text)
     except ValueError as exc:
         raise ValueError(f"{VERSION_ENV}: {exc}") from None
 
@@ -226,6 +226,11 @@ class Tx:
             low,
             high,
         )
+
+    def address_taken(self, network: str, key: bytes) -> bool:
+        """True when the address with sort key ``key`` is held on ``network``."""
+        row = self._one("SELECT 1 FROM addresses WHERE network = ? AND key = ?", network, key)
+        return row is not None
 
     def address_owner(self, network: str, address: str) -> str | None:
         """Who holds ``address`` on ``network``."""
@@ -461,13 +466,13 @@ def reset(state_path: str | None = None) -> None:
         store.close()
 
 
-def persisted_version(tx: Tx) -> HnsVersion | None:
+def persisted_version(tx: Tx) -> SimVersion | None:
     """The version ``set_version`` stored, if any."""
     text = tx.meta(_VERSION_KEY)
-    return HnsVersion.parse(text) if text else None
+    return SimVersion.parse(text) if text else None
 
 
-def get_version(state_path: str | None = None) -> HnsVersion:
+def get_version(state_path: str | None = None) -> SimVersion:
     """The simulated version: ``$HCNPY_SIM_HNS_VERSION``, else the persisted one, else default."""
     pinned = env_version()
     if pinned is not None:
@@ -475,18 +480,18 @@ def get_version(state_path: str | None = None) -> HnsVersion:
     store = Store(resolve_state_path(state_path))
     try:
         with store.transaction(write=False) as tx:
-            return persisted_version(tx) or DEFAULT_SIMULATED_VERSION
+            return persisted_version(tx) or DEFAULT_VERSION
     finally:
         store.close()
 
 
-def set_version(version: HnsVersion | str | None, state_path: str | None = None) -> None:
+def set_version(version: SimVersion | str | None, state_path: str | None = None) -> None:
     """Persist the simulated version (``None`` returns to the default).
 
     ``$HCNPY_SIM_HNS_VERSION`` still wins over the persisted value while it is set.
     """
     if isinstance(version, str):
-        version = HnsVersion.parse(version)
+        version = SimVersion.parse(version)
     store = Store(resolve_state_path(state_path))
     try:
         with store.transaction(write=True) as tx:

@@ -143,7 +143,7 @@ def network_to_v1(doc: JsonObj) -> JsonObj:
             subnets.append(entry)
     dns = doc.get("Dns", {})
     out: JsonObj = {
-        "ID": doc["ID"],
+        "ID": doc["ID"].upper(),  # rule query.schema-v1: V1 network IDs are upper-case
         "Name": doc["Name"],
         "Type": doc.get("Type", "NAT"),
         "Subnets": subnets,

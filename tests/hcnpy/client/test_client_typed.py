@@ -186,7 +186,7 @@ def test_load_balancers(client: Client, restart: Callable[..., None]) -> None:
             port_mappings=(mapping,),
         )
     )
-    assert updated.host_compute_endpoints == (second.id,)
+    assert [e.lower() for e in updated.host_compute_endpoints] == [second.id]
     assert client.load_balancers.remove_endpoint(updated, second).host_compute_endpoints == ()
     assert [x.id for x in client.load_balancers.list()] == [lb.id]
     client.load_balancers.delete(lb)

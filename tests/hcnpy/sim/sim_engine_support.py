@@ -7,9 +7,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from hcnpy.features import DEFAULT_SIMULATED_VERSION, HnsVersion
 from hcnpy.hresult import describe
 from hcnpy.sim.engine import Engine
+from hcnpy.sim.versions import DEFAULT_VERSION as DEFAULT_SIMULATED_VERSION
+from hcnpy.sim.versions import SimVersion as HnsVersion
 
 Doc = dict[str, Any]
 

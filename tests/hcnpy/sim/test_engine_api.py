@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from hcnpy.features import DEFAULT_SIMULATED_VERSION, HnsVersion
 from hcnpy.hresult import HResult
 from hcnpy.sim import networks, state
 from hcnpy.sim.engine import FIRST_HANDLE, KINDS, Engine, get_engine, reset_engine
+from hcnpy.sim.versions import DEFAULT_VERSION as DEFAULT_SIMULATED_VERSION
+from hcnpy.sim.versions import SimVersion as HnsVersion
 
 from .sim_engine_support import create, get, ids, nat_network, new_engine
 
@@ -63,11 +64,19 @@ def test_unknown_kind_is_invalid_arg(engine: Engine) -> None:
 
 
 def test_error_record_shape(engine: Engine) -> None:
+    """Rule error-record.shape; evidence: the real record of antrea#2301 (saved as
+    real-hns/error-record__antrea-2301_0x490-open-namespace.json) and seven more: real keys in
+    real order, the code's message with a trailing space, then the simulator's own key saying
+    which rule failed and why."""
     hr, handle, record = engine.open("Namespace", uuid.uuid4())
     assert hr == 0x80070490 and handle is None and record is not None
     parsed = json.loads(record)
-    assert set(parsed) == {"ErrorCode", "Error", "Success"}
-    assert parsed["ErrorCode"] == 0x80070490 and parsed["Success"] is False and parsed["Error"]
+    assert list(parsed) == ["Success", "Error", "ErrorCode", "Simulator"]
+    real = {"Success": False, "Error": "Element not found. ", "ErrorCode": 2147943568}
+    assert {key: parsed[key] for key in real} == real
+    assert record.startswith(json.dumps(real, separators=(",", ":"))[:-1])
+    assert parsed["Simulator"]["Rule"] == "open.namespace-unknown"
+    assert "does not exist" in parsed["Simulator"]["Detail"]
 
 
 def test_enumerate_returns_guid_strings_in_creation_order(engine: Engine) -> None:
@@ -195,7 +204,7 @@ def test_misconfigured_environment_yields_an_unavailable_engine(
     engine = get_engine()
     hr, output, record = engine.enumerate("Network", None)
     assert hr == HResult.E_FAIL and output is None and record is not None
-    assert "HCNPY_SIM_HNS_VERSION" in json.loads(record)["Error"]
+    assert "HCNPY_SIM_HNS_VERSION" in json.loads(record)["Simulator"]["Detail"]
     hr, response = engine.hns_call("GET", "/globals/version", None)
     assert hr == HResult.E_FAIL and response is not None
     assert json.loads(response)["Success"] is False
@@ -211,7 +220,7 @@ def test_internal_errors_become_e_unexpected(
     monkeypatch.setattr(networks.Networks, "create", boom)
     hr, handle, record = engine.create("Network", None, '{"Name": "x"}')
     assert hr == HResult.E_UNEXPECTED and handle is None and record is not None
-    assert "boom" in json.loads(record)["Error"]
+    assert "boom" in json.loads(record)["Simulator"]["Detail"]
     assert ids(engine, "Network") == []
 
 

@@ -18,7 +18,7 @@ PER_PROCESS = 3
 _WORKER = textwrap.dedent(
     """
     import json, sys, time, uuid
-    from hcnpy.features import DEFAULT_SIMULATED_VERSION
+    from hcnpy.sim.versions import DEFAULT_VERSION as DEFAULT_SIMULATED_VERSION
     from hcnpy.sim.engine import Engine
 
     state_path, network, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])

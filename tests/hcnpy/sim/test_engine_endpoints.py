@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from hcnpy.features import HnsVersion
 from hcnpy.hresult import HResult
 from hcnpy.sim.engine import Engine
+from hcnpy.sim.versions import SimVersion as HnsVersion
 
 from .sim_engine_support import (
     create,
@@ -67,11 +67,17 @@ def test_hns_fills_the_endpoint_defaults(engine: Engine, net: str) -> None:
     assert "HostComputeNamespace" not in props
 
 
-def test_first_free_address_is_allocated_and_reused(engine: Engine, net: str) -> None:
-    first, second, third = (create(engine, "Endpoint", {}, net) for _ in range(3))
-    assert [_ip(engine, e) for e in (first, second, third)] == ["10.0.0.2", "10.0.0.3", "10.0.0.4"]
+def test_addresses_follow_a_cursor_and_freed_ones_come_back_after_wrapping(
+    engine: Engine,
+) -> None:
+    """Rule endpoint.ip.assigned: the next free address after the last one handed out."""
+    small = nat_network(engine, "cursor", "10.2.0.0/29")  # usable .2-.6
+    first, second, third = (create(engine, "Endpoint", {}, small) for _ in range(3))
+    assert [_ip(engine, e) for e in (first, second, third)] == ["10.2.0.2", "10.2.0.3", "10.2.0.4"]
     assert delete_hr(engine, "Endpoint", second) == 0
-    assert _ip(engine, create(engine, "Endpoint", {}, net)) == "10.0.0.3"
+    assert _ip(engine, create(engine, "Endpoint", {}, small)) == "10.2.0.5"
+    assert _ip(engine, create(engine, "Endpoint", {}, small)) == "10.2.0.6"
+    assert _ip(engine, create(engine, "Endpoint", {}, small)) == "10.2.0.3"  # wrapped
 
 
 def test_exhaustion_is_an_error_and_creates_nothing(engine: Engine) -> None:
@@ -168,8 +174,10 @@ def test_macs_come_from_the_network_pool(engine: Engine) -> None:
 
 
 def test_static_mac(engine: Engine, net: str) -> None:
+    """Rule endpoint.mac.echoed (real-hns/endpoint-v1-remote__flannel-vxlan-windows-test.json:
+    a given MAC comes back as it was spelled)."""
     oid = create(engine, "Endpoint", {"MacAddress": "00:15:5d:aa:bb:cc"}, net)
-    assert get(engine, "Endpoint", oid)["MacAddress"] == "00-15-5D-AA-BB-CC"
+    assert get(engine, "Endpoint", oid)["MacAddress"] == "00:15:5d:aa:bb:cc"
     again = {"MacAddress": "00-15-5D-AA-BB-CC"}
     assert create_hr(engine, "Endpoint", again, net) == HResult.HCN_E_ADDR_INVALID_OR_RESERVED
     assert create_hr(engine, "Endpoint", {"MacAddress": "nope"}, net) == (
@@ -183,8 +191,8 @@ def test_network_named_in_the_document(engine: Engine, net: str) -> None:
     unknown = {"HostComputeNetwork": str(uuid.uuid4())}
     assert create_hr(engine, "Endpoint", unknown) == HResult.HCN_E_NETWORK_NOT_FOUND
     assert create_hr(engine, "Endpoint", {}) == HResult.HCN_E_NETWORK_NOT_FOUND
-    bad = {"HostComputeNetwork": "not-a-guid"}
-    assert create_hr(engine, "Endpoint", bad) == HResult.HCN_E_GUID_CONVERSION_FAILURE
+    bad = {"HostComputeNetwork": "not-a-guid"}  # rule document.guid-field-not-guid
+    assert create_hr(engine, "Endpoint", bad) == HResult.HCN_E_INVALID_JSON
     other = nat_network(engine, "other", "10.5.0.0/24")
     mismatch = {"HostComputeNetwork": other}
     assert create_hr(engine, "Endpoint", mismatch, net) == HResult.HCN_E_INVALID_ENDPOINT

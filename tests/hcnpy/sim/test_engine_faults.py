@@ -84,7 +84,7 @@ def test_failure_on_every_call_leaves_state_untouched(tmp_path: Path) -> None:
     hr, handle, record = engine.create("Network", None, '{"Name": "x"}')
     assert (hr, handle) == (0x803B0010, None) and record is not None
     parsed = json.loads(record)
-    assert parsed["ErrorCode"] == 0x803B0010 and "HCNPY_SIM_FAULTS" in parsed["Error"]
+    assert parsed["ErrorCode"] == 0x803B0010 and "HCNPY_SIM_FAULTS" in parsed["Simulator"]["Detail"]
     assert ids(engine, "Network") == []
     assert engine.open_handle_count() == 0
 

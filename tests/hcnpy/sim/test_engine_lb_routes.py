@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from hcnpy.features import HnsVersion
 from hcnpy.hresult import HResult
 from hcnpy.sim.engine import Engine
+from hcnpy.sim.versions import SimVersion as HnsVersion
 
 from .sim_engine_support import (
     create,
@@ -54,7 +54,8 @@ def lb(endpoints: list[str], port: int = 80, vips: tuple[str, ...] = ("10.96.0.1
 def test_load_balancer_round_trip(engine: Engine, backends: list[str]) -> None:
     oid = create(engine, "LoadBalancer", lb(backends))
     props = get(engine, "LoadBalancer", oid)
-    assert props["ID"] == oid and props["HostComputeEndpoints"] == backends
+    # rule load-balancer.endpoints.upper-case
+    assert props["ID"] == oid and props["HostComputeEndpoints"] == [b.upper() for b in backends]
     assert props["PortMappings"] == [{"Protocol": 6, "InternalPort": 8080, "ExternalPort": 80}]
     assert "Flags" not in props
     assert ids(engine, "LoadBalancer") == [oid]
@@ -63,19 +64,26 @@ def test_load_balancer_round_trip(engine: Engine, backends: list[str]) -> None:
 
 
 def test_frontend_clash(engine: Engine, backends: list[str]) -> None:
-    create(engine, "LoadBalancer", lb(backends))
+    """A clash fails with 0x803B0013 and, as real HNS was seen to do (kubernetes PR #141489),
+    leaves the load balancer behind with empty PortMappings (rule
+    load-balancer.partial-create)."""
+    first = create(engine, "LoadBalancer", lb(backends))
     assert create_hr(engine, "LoadBalancer", lb(backends)) == HResult.HCN_E_PORT_ALREADY_EXISTS
     assert create_hr(engine, "LoadBalancer", lb(backends, vips=())) == (
         HResult.HCN_E_PORT_ALREADY_EXISTS
     )
+    partial = [oid for oid in ids(engine, "LoadBalancer") if oid != first]
+    assert len(partial) == 2
+    assert all(get(engine, "LoadBalancer", oid)["PortMappings"] == [] for oid in partial)
     assert create_hr(engine, "LoadBalancer", lb(backends, vips=("10.96.0.11",))) == 0
     assert create_hr(engine, "LoadBalancer", lb(backends, port=81)) == 0
-    assert len(ids(engine, "LoadBalancer")) == 3
+    assert len(ids(engine, "LoadBalancer")) == 5
 
 
 def test_backends_must_exist(engine: Engine, backends: list[str]) -> None:
     missing = [*backends, str(uuid.uuid4())]
-    assert create_hr(engine, "LoadBalancer", lb(missing)) == HResult.HCN_E_ENDPOINT_NOT_FOUND
+    # rule load-balancer.endpoints.unknown (kubernetes#100384: 0x803B001C)
+    assert create_hr(engine, "LoadBalancer", lb(missing)) == HResult.HCN_E_INVALID_JSON_REFERENCE
     bad_vip = lb(backends, vips=("nope",))
     assert create_hr(engine, "LoadBalancer", bad_vip) == HResult.HCN_E_INVALID_IP
     zero = lb(backends)
@@ -87,7 +95,9 @@ def test_backends_must_exist(engine: Engine, backends: list[str]) -> None:
 def test_deleting_a_backend_drops_it_from_the_balancer(engine: Engine, backends: list[str]) -> None:
     oid = create(engine, "LoadBalancer", lb(backends))
     assert delete_hr(engine, "Endpoint", backends[0]) == 0
-    assert get(engine, "LoadBalancer", oid)["HostComputeEndpoints"] == backends[1:]
+    assert get(engine, "LoadBalancer", oid)["HostComputeEndpoints"] == [
+        b.upper() for b in backends[1:]
+    ]
 
 
 def test_dsr_and_session_affinity_gates(tmp_path: Path) -> None:
@@ -106,12 +116,19 @@ def test_dsr_and_session_affinity_gates(tmp_path: Path) -> None:
 
 
 def test_in_place_update_needs_modify_loadbalancer(tmp_path: Path) -> None:
-    default = new_engine(tmp_path / "default")  # 15.4: hnslib's range starts at 15.5
-    eps = [create(default, "Endpoint", {}, nat_network(default))]
-    oid = create(default, "LoadBalancer", lb(eps))
-    assert modify_hr(default, "LoadBalancer", oid, lb(eps, port=90)) == (
+    """Rule load-balancer.modify: hnslib's range (15.5+) works; on 15.4 the call succeeds and
+    changes nothing (kubernetes#131466); older versions refuse it."""
+    older = new_engine(tmp_path / "older", version=HnsVersion(15, 3))
+    eps = [create(older, "Endpoint", {}, nat_network(older))]
+    oid = create(older, "LoadBalancer", lb(eps))
+    assert modify_hr(older, "LoadBalancer", oid, lb(eps, port=90)) == (
         HResult.HCN_E_REQUEST_UNSUPPORTED
     )
+    default = new_engine(tmp_path / "default")  # 15.4
+    eps = [create(default, "Endpoint", {}, nat_network(default))]
+    oid = create(default, "LoadBalancer", lb(eps))
+    assert modify_hr(default, "LoadBalancer", oid, lb(eps, port=90)) == 0
+    assert get(default, "LoadBalancer", oid)["PortMappings"][0]["ExternalPort"] == 80
     newer = new_engine(tmp_path / "newer", version=HnsVersion(15, 5))
     net = nat_network(newer)
     eps = [create(newer, "Endpoint", {}, net) for _ in range(2)]
@@ -119,7 +136,8 @@ def test_in_place_update_needs_modify_loadbalancer(tmp_path: Path) -> None:
     blocker = create(newer, "LoadBalancer", lb(eps, port=91))
     assert modify_hr(newer, "LoadBalancer", oid, lb(eps, port=90)) == 0
     props = get(newer, "LoadBalancer", oid)
-    assert props["HostComputeEndpoints"] == eps and props["PortMappings"][0]["ExternalPort"] == 90
+    assert props["HostComputeEndpoints"] == [e.upper() for e in eps]
+    assert props["PortMappings"][0]["ExternalPort"] == 90
     assert modify_hr(newer, "LoadBalancer", oid, lb(eps, port=91)) == (
         HResult.HCN_E_PORT_ALREADY_EXISTS
     )
@@ -142,7 +160,7 @@ def test_sdn_routes_keep_either_array(engine: Engine, backends: list[str]) -> No
 
 def test_sdn_route_validation_and_modify(engine: Engine, backends: list[str]) -> None:
     missing = {"HostComputeEndpoints": [str(uuid.uuid4())], "Routes": []}
-    assert create_hr(engine, "SdnRoute", missing) == HResult.HCN_E_ENDPOINT_NOT_FOUND
+    assert create_hr(engine, "SdnRoute", missing) == HResult.HCN_E_INVALID_JSON_REFERENCE
     bad = {"HostComputeEndpoints": backends, "Routes": [{"DestinationPrefix": "x"}]}
     assert create_hr(engine, "SdnRoute", bad) == HResult.HCN_E_INVALID_PREFIX
     oid = create(engine, "SdnRoute", {"HostComputeEndpoints": backends, "Routes": []})

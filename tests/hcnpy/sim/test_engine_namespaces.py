@@ -83,7 +83,7 @@ def test_unknown_endpoint_and_bad_ids(engine: Engine) -> None:
         HResult.HCN_E_ENDPOINT_NOT_FOUND
     )
     assert modify_hr(engine, "Namespace", ns, attach_request("xyz")) == (
-        HResult.HCN_E_GUID_CONVERSION_FAILURE
+        HResult.HCN_E_INVALID_JSON  # rule document.guid-field-not-guid
     )
     update = attach_request(missing, "Update")
     assert modify_hr(engine, "Namespace", ns, update) == HResult.HCN_E_REQUEST_UNSUPPORTED

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from hcnpy.features import HnsVersion
 from hcnpy.hresult import HResult
 from hcnpy.sim.engine import Engine
+from hcnpy.sim.versions import SimVersion as HnsVersion
 
 from .sim_engine_support import (
     create,
@@ -97,7 +97,8 @@ def test_unknown_network_type(engine: Engine) -> None:
         ("10.0.0.0/33", HResult.HCN_E_INVALID_PREFIX),
         ("garbage", HResult.HCN_E_INVALID_PREFIX),
         ("10.0.0.0", HResult.HCN_E_INVALID_PREFIX),
-        ("10.0.0.1/24", HResult.HCN_E_INVALID_SUBNET),
+        # rule subnet.prefix.host-bits (containers-toolkit#24: 0x803B000A)
+        ("10.0.0.1/24", HResult.HCN_E_INVALID_NETWORK),
     ],
 )
 def test_bad_subnet_prefixes(engine: Engine, prefix: str, code: int) -> None:

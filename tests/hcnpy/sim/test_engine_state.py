@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hcnpy.features import DEFAULT_SIMULATED_VERSION, HnsVersion
 from hcnpy.sim import state
 from hcnpy.sim.engine import Engine
+from hcnpy.sim.versions import DEFAULT_VERSION as DEFAULT_SIMULATED_VERSION
+from hcnpy.sim.versions import SimVersion as HnsVersion
 
 from .sim_engine_support import create, get, ids, nat_network, new_engine
 
@@ -98,7 +99,7 @@ def test_newer_layout_and_unusable_paths(tmp_path: Path) -> None:
 _CRASH = textwrap.dedent(
     """
     import os, sys
-    from hcnpy.features import DEFAULT_SIMULATED_VERSION
+    from hcnpy.sim.versions import DEFAULT_VERSION as DEFAULT_SIMULATED_VERSION
     from hcnpy.sim import state
     from hcnpy.sim.engine import Engine
 

@@ -1,8 +1,8 @@
 """Stateful property test: random create/delete/attach/detach sequences against a model.
 
-Invariants after every step: IPs are unique, inside the subnet and never reserved; the first
-free address is always the one handed out; namespace membership matches on both sides; every
-handle is closed.
+Invariants after every step: IPs are unique, inside the subnet and never reserved; the next
+free address after the last one handed out (wrapping around, rule endpoint.ip.assigned) is
+the one handed out; namespace membership matches on both sides; every handle is closed.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class AllocationMachine(RuleBasedStateMachine):
         self.addresses: dict[str, ipaddress.IPv4Address] = {}
         self.members: dict[str, set[str]] = {}
         self.namespace_of: dict[str, str] = {}
+        self.cursor: int | None = None  # index in USABLE of the last automatic address
 
     def teardown(self) -> None:
         self.engine.shutdown()
@@ -59,7 +60,9 @@ class AllocationMachine(RuleBasedStateMachine):
         used = set(self.addresses.values())
         if static is None:
             doc = {}
-            free = [a for a in USABLE if a not in used]
+            start = 0 if self.cursor is None else self.cursor + 1
+            order = [USABLE[(start + i) % len(USABLE)] for i in range(len(USABLE))]
+            free = [a for a in order if a not in used]
             expected = free[0] if free else None
         else:
             wanted = SUBNET[static]
@@ -73,6 +76,8 @@ class AllocationMachine(RuleBasedStateMachine):
         props = get(self.engine, "Endpoint", oid)
         assert ipaddress.ip_address(props["IpConfigurations"][0]["IpAddress"]) == expected
         self.addresses[oid] = expected
+        if static is None:
+            self.cursor = USABLE.index(expected)
 
     @precondition(lambda self: bool(self.addresses))
     @rule(index=st.integers(min_value=0))

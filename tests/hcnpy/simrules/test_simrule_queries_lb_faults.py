@@ -12,7 +12,6 @@ from hcnpy.errors import (
     HcnError,
     HcnTimeout,
     InvalidConfigurationError,
-    NotFoundError,
     PortAlreadyExistsError,
 )
 from hcnpy.features import Feature, FeatureNotSupported
@@ -54,7 +53,8 @@ def test_rule_load_balancers(
     lb = ops.add_load_balancer(
         [endpoint["ID"]], internal_port=80, external_port=80, frontend_vips=["10.9.0.1"]
     )
-    assert lb["HostComputeEndpoints"] == [endpoint["ID"]]
+    # real HNS answers the references upper-case (rule load-balancer.endpoints.upper-case)
+    assert lb["HostComputeEndpoints"] == [endpoint["ID"].upper()]
     with pytest.raises(PortAlreadyExistsError):  # same frontend VIP, protocol and port
         ops.add_load_balancer(
             [endpoint["ID"]], internal_port=81, external_port=80, frontend_vips=["10.9.0.1"]
@@ -62,9 +62,10 @@ def test_rule_load_balancers(
     ops.add_load_balancer(  # another VIP is fine
         [endpoint["ID"]], internal_port=81, external_port=80, frontend_vips=["10.9.0.2"]
     )
-    with pytest.raises(NotFoundError) as unknown_backend:
+    with pytest.raises(InvalidConfigurationError) as unknown_backend:
         ops.add_load_balancer([MISSING], internal_port=80, external_port=90)
-    assert unknown_backend.value.hresult == HResult.HCN_E_ENDPOINT_NOT_FOUND
+    # rule load-balancer.endpoints.unknown (kubernetes#100384)
+    assert unknown_backend.value.hresult == HResult.HCN_E_INVALID_JSON_REFERENCE
     with pytest.raises(InvalidConfigurationError) as zero:
         ops.add_load_balancer([endpoint["ID"]], internal_port=0, external_port=91)
     assert zero.value.hresult == HResult.HCN_E_INVALID_INTERNAL_PORT
