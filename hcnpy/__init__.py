@@ -29,6 +29,8 @@ _SHARED = "hcnpy.models.policies.shared"
 _GATES = "hcnpy.models.gates"
 _ERRORS = "hcnpy.errors"
 _FEATURES = "hcnpy.features"
+_V1 = "hcnpy.models.v1"
+_V1_POL = "hcnpy.models.v1_policies"
 
 #: The one table of public names: name → defining module. ``hcnpy.models`` and
 #: ``hcnpy.models.policies`` serve the entries that live below them from this table too.
@@ -139,6 +141,29 @@ _EXPORTS: dict[str, str] = {
     "SetPolicySetting": _NET_POL,
     "SetPolicyType": _NET_POL,
     "LayerConstraintNetworkPolicySetting": _NET_POL,
+    # HNS V1 documents (read them with hcnpy.v1)
+    "V1Network": _V1,
+    "V1Subnet": _V1,
+    "V1MacPool": _V1,
+    "V1Endpoint": _V1,
+    "V1EndpointState": _V1,
+    "V1Namespace": _V1,
+    "V1NamespaceResource": _V1,
+    "V1Response": _V1,
+    "V1Policy": _V1_POL,
+    "V1PolicyType": _V1_POL,
+    "V1NatPolicy": _V1_POL,
+    "V1AclPolicy": _V1_POL,
+    "V1PaPolicy": _V1_POL,
+    "V1VlanPolicy": _V1_POL,
+    "V1VsidPolicy": _V1_POL,
+    "V1IsolationPolicy": _V1_POL,
+    "V1QosPolicy": _V1_POL,
+    "V1OutboundNatPolicy": _V1_POL,
+    "V1ProxyPolicy": _V1_POL,
+    "V1RoutePolicy": _V1_POL,
+    "V1L2DriverPolicy": _V1_POL,
+    "V1CallError": "hcnpy.v1",
     # errors, features, HRESULTs
     "HcnError": _ERRORS,
     "ValidationError": _ERRORS,
@@ -256,6 +281,28 @@ __all__ = [
     "SubnetPolicyType",
     "TierAclPolicySetting",
     "TierAclRule",
+    "V1AclPolicy",
+    "V1CallError",
+    "V1Endpoint",
+    "V1EndpointState",
+    "V1IsolationPolicy",
+    "V1L2DriverPolicy",
+    "V1MacPool",
+    "V1Namespace",
+    "V1NamespaceResource",
+    "V1NatPolicy",
+    "V1Network",
+    "V1OutboundNatPolicy",
+    "V1PaPolicy",
+    "V1Policy",
+    "V1PolicyType",
+    "V1ProxyPolicy",
+    "V1QosPolicy",
+    "V1Response",
+    "V1RoutePolicy",
+    "V1Subnet",
+    "V1VlanPolicy",
+    "V1VsidPolicy",
     "VSwitchExtensionNetworkPolicySetting",
     "ValidationError",
     "VlanPolicySetting",
@@ -416,5 +463,31 @@ if TYPE_CHECKING:
         VsidPolicySetting,
     )
     from .models.route import SdnRoute
+    from .models.v1 import (
+        V1Endpoint,
+        V1EndpointState,
+        V1MacPool,
+        V1Namespace,
+        V1NamespaceResource,
+        V1Network,
+        V1Response,
+        V1Subnet,
+    )
+    from .models.v1_policies import (
+        V1AclPolicy,
+        V1IsolationPolicy,
+        V1L2DriverPolicy,
+        V1NatPolicy,
+        V1OutboundNatPolicy,
+        V1PaPolicy,
+        V1Policy,
+        V1PolicyType,
+        V1ProxyPolicy,
+        V1QosPolicy,
+        V1RoutePolicy,
+        V1VlanPolicy,
+        V1VsidPolicy,
+    )
     from .query import HostComputeQuery, HostComputeQueryFlags
+    from .v1 import V1CallError
     from .validation import validate

@@ -9,13 +9,16 @@ every problem. Checks:
   hop and at least one default route (``0.0.0.0/0`` or ``::/0``);
 * formats: IP addresses, CIDR prefixes, MAC addresses (``00-15-5D-52-C0-00``, dashes as HNS
   writes them), GUIDs (``8-4-4-4-12`` hex), ports (0-65535, lists and ``a-b`` ranges for
-  ACLs), protocol numbers (0-255), unsigned widths (ACL priorities and ports are uint16),
-  VLAN ids (0-4095) and VSIDs (24 bits), the query filter (a JSON object);
+  ACLs), protocol numbers (0-255), VLAN ids (0-4095) and VSIDs (24 bits), the query filter
+  (a JSON object);
+* integer widths: every integer field, flag sets included, within the width HNS stores it in
+  (``uint16`` ACL priorities, ``uint32`` flags, …; :func:`int_bounds` gives a field's range);
 * policies: a type is given, typed settings match it (raw settings of a known type are
   decoded and checked), no mis-cased enum values (``"allow"`` for ``"Allow"``); unknown
   types and enum values are allowed, as HNS may know them;
 * modify requests: resource and request types given and fitting the object kind, settings
   matching the resource type;
+* V1 models: their policies (kept as JSON objects) are checked as their typed V1 classes;
 * ``for_create=True`` adds what only creation needs: an endpoint names its network and does
   not name a namespace; an SDN route names at least one endpoint.
 """
@@ -33,12 +36,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from .models._base import Model, StrWireEnum, wire_of
+from .models._base import Model, StrWireEnum, Wire, wire_of
 
 if TYPE_CHECKING:
     from .errors import ValidationError
 
-__all__ = ["check", "validate"]
+__all__ = ["check", "int_bounds", "validate"]
 
 _MAC: Final = re.compile(r"[0-9A-Fa-f]{2}(-[0-9A-Fa-f]{2}){5}")
 _GUID: Final = re.compile(r"[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
@@ -175,6 +178,18 @@ _INT_LIMITS: Final[Mapping[str, tuple[int, str]]] = {
 }
 
 
+def int_bounds(meta: Wire) -> tuple[int, int] | None:
+    """The inclusive range validation accepts for an integer field (``None``: not an integer
+    field): its wire width, narrowed by a value check such as ``vlan`` (0-4095)."""
+    if meta.uint is None:
+        return None
+    high = 2**meta.uint - 1
+    limit = _INT_LIMITS.get(meta.check) if meta.check is not None else None
+    if limit is not None:
+        high = min(high, limit[0])
+    return 0, high
+
+
 def _str_enum_of(tp: Any) -> type[StrWireEnum] | None:
     members = (
         typing.get_args(tp)
@@ -252,16 +267,16 @@ class _Walker:
             is_int = isinstance(item, int) and not isinstance(item, bool)
             if uint is not None and is_int and not 0 <= item < 2**uint:  # type: ignore[operator]
                 self.add(where, item, f"out of range for a uint{uint} (0-{2**uint - 1})")
-            if fmt is None:
+            elif fmt is None:
                 continue
-            if isinstance(item, str) and fmt in _STRING_CHECKS:
-                reason = _STRING_CHECKS[fmt](item)
-                if reason is not None:
-                    self.add(where, item, reason)
-            elif isinstance(item, int) and fmt in _INT_LIMITS:
+            elif is_int and fmt in _INT_LIMITS:
                 limit, reason = _INT_LIMITS[fmt]
-                if item > limit:
+                if item > limit:  # type: ignore[operator]
                     self.add(where, item, reason)
+            elif isinstance(item, str) and fmt in _STRING_CHECKS:
+                problem = _STRING_CHECKS[fmt](item)
+                if problem is not None:
+                    self.add(where, item, problem)
 
 
 # --------------------------------------------------------------------------- class rules
@@ -437,6 +452,22 @@ def _namespace_resource(w: _Walker, resource: Any, path: str) -> None:
         )
 
 
+def _v1_policies(w: _Walker, obj: Any, path: str) -> None:
+    """V1 policies are kept as JSON objects: check each one as its typed class."""
+    from .models.v1_policies import V1_POLICY_CLASSES, V1Policy
+
+    for index, raw in enumerate(obj.policies or ()):
+        where = _sub(path, f"policies[{index}]")
+        if not isinstance(raw, Mapping):
+            w.add(where, raw, "a V1 policy is a JSON object with a Type")
+            continue
+        kind = next((v for k, v in raw.items() if str(k).casefold() == "type"), None)
+        if not isinstance(kind, str) or not kind:
+            w.add(_sub(where, "type"), kind, "a V1 policy needs a Type")
+            continue
+        _check_raw(w, V1_POLICY_CLASSES.get(kind.casefold(), V1Policy), raw, where)
+
+
 _RULES: Final[Mapping[str, Callable[[_Walker, Any, str], None]]] = {
     "Network": _network,
     "MacRange": _mac_range,
@@ -450,4 +481,7 @@ _RULES: Final[Mapping[str, Callable[[_Walker, Any, str], None]]] = {
     "ModifyEndpointSettingRequest": _request,
     "ModifyNamespaceSettingRequest": _request,
     "NamespaceResource": _namespace_resource,
+    "V1Network": _v1_policies,
+    "V1Subnet": _v1_policies,
+    "V1Endpoint": _v1_policies,
 }

@@ -77,7 +77,9 @@ class Wire:
         self.missing = missing
         #: A comma-separated string: ints and sequences are accepted and joined.
         self.csv = csv
-        #: Unsigned width in bits (8/16/32/64) that validation enforces.
+        #: Unsigned width in bits (8/16/32/64) that validation enforces: every integer field
+        #: has one (taken from hcsshim's Go type and Microsoft's schema, the narrower of the
+        #: two; the table is in ``docs/hcnpy/schema.md``).
         self.uint = uint
         #: Format validation enforces: ``ip``, ``cidr``, ``ip_or_cidr``, ``mac``, ``guid``.
         self.check = check
@@ -109,9 +111,12 @@ def seq(key: str, **options: Any) -> Any:
     return attrs.field(default=(), metadata=wire(key, **options))
 
 
-def flag(key: str, zero: enum.IntFlag) -> Any:
-    """A flag set: defaults to its ``NONE`` member and is omitted while zero."""
-    return attrs.field(default=zero, metadata=wire(key))
+def flag(key: str, zero: enum.IntFlag, *, uint: int = 32) -> Any:
+    """A flag set: defaults to its ``NONE`` member and is omitted while zero.
+
+    Every HNS flag set is a ``uint32`` (hcsshim's Go types), hence the default width.
+    """
+    return attrs.field(default=zero, metadata=wire(key, uint=uint))
 
 
 def always(key: str, default: object, **options: Any) -> Any:

@@ -11,6 +11,7 @@ import contextlib
 import enum
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -112,6 +113,8 @@ def _type_strategy(tp: Any, csv: bool) -> st.SearchStrategy[Any]:
         base = st.booleans()
     elif members == [Any]:
         return json_values
+    elif len(members) == 1 and typing.get_origin(members[0]) is Mapping:
+        base = json_objects  # a JSON object kept as read (V1 policies)
     elif len(members) == 1 and attrs.has(members[0]):
         base = model(members[0])
     else:

@@ -1,4 +1,4 @@
-"""The Python examples in docs/hcnpy/{schema,policies,queries}.md run."""
+"""The Python examples in docs/hcnpy/{schema,policies,queries,v1}.md run."""
 
 import re
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 import hcnpy
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "hcnpy"
-PAGES = ["schema.md", "policies.md", "queries.md"]
+PAGES = ["schema.md", "policies.md", "queries.md", "v1.md"]
 
 
 @pytest.mark.parametrize("page", PAGES)

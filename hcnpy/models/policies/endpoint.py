@@ -33,7 +33,11 @@ class NatFlags(enum.IntFlag):
 
 
 class IovInterruptModeration(IntWireEnum):
-    """SR-IOV interrupt moderation (sent as a number, as hcsshim does)."""
+    """SR-IOV interrupt moderation, sent as a number (hcsshim's ``uint32``).
+
+    Microsoft's schema names the values (``IovInterruptModerationDefault`` …) but hcsshim
+    sends and reads numbers; hcnpy rejects strings so that nothing HNS cannot decode is sent.
+    """
 
     DEFAULT = 0
     ADAPTIVE = 1
@@ -95,13 +99,11 @@ class EncapOverheadEndpointPolicySetting(PolicySetting):
 
 @attrs.frozen(kw_only=True, slots=False, repr=False, eq=False)
 class IovPolicySetting(PolicySetting):
-    """``Iov``: SR-IOV offload."""
+    """``Iov``: SR-IOV offload. ``interrupt_moderation`` is a number (a string is an error)."""
 
     iov_offload_weight: int | None = opt("IovOffloadWeight", uint=32)
     queue_pairs_requested: int | None = opt("QueuePairsRequested", uint=32)
-    interrupt_moderation: IovInterruptModeration | int | str | None = opt(
-        "InterruptModeration", uint=32
-    )
+    interrupt_moderation: IovInterruptModeration | int | None = opt("InterruptModeration", uint=32)
 
 
 @attrs.frozen(kw_only=True, slots=False, repr=False, eq=False)

@@ -73,14 +73,16 @@ class ProviderAddressNetworkPolicySetting(PolicySetting):
 
 @attrs.frozen(kw_only=True, slots=False, repr=False, eq=False)
 class RemoteSubnetRoutePolicySetting(PolicySetting):
-    """``RemoteSubnetRoute`` (HNS 9.2+): a subnet reachable through a remote host; all sent."""
+    """``RemoteSubnetRoute`` (HNS 9.2+): a subnet reachable through a remote host; all sent.
+
+    ``isolation_id`` is a ``uint16`` here (hcsshim's type), although it carries a VSID and
+    VSIDs elsewhere have 24 bits (Microsoft's schema says ``uint32``): the narrower wins.
+    """
 
     destination_prefix: str = attrs.field(
         metadata=wire("DestinationPrefix", omit=False, missing="", check="cidr")
     )
-    isolation_id: int = attrs.field(
-        metadata=wire("IsolationId", omit=False, missing=0, uint=32, check="vsid")
-    )
+    isolation_id: int = attrs.field(metadata=wire("IsolationId", omit=False, missing=0, uint=16))
     provider_address: str = attrs.field(
         metadata=wire("ProviderAddress", omit=False, missing="", check="ip")
     )
