@@ -123,7 +123,7 @@ __all__ = [
 
 
 def _table() -> dict[str, str]:
-    from .. import _EXPORTS
+    from .._exports import EXPORTS as _EXPORTS
 
     return {
         name: module

@@ -367,7 +367,8 @@ class Engine:
         return self._guarded("HcnQueryEndpointAddresses", work)
 
     def hns_call(self, method: str, path: str, body: str | None) -> tuple[int, str | None]:
-        """``HNSCall`` (V1): ``GET /globals/version`` and ``GET /endpointstats/<id>``.
+        """``HNSCall`` (V1): ``GET /globals/version``, ``GET /endpointstats/<id>``, and
+        ``GET /networks[/<id>]`` and ``/endpoints[/<id>]`` with their V1 shapes.
 
         Answers the V1 envelope ``{"Success", "Error", "Output"}``; a path the simulator does
         not serve gets ``Success: false`` with S_OK, as V1 reports logical failures.
@@ -390,6 +391,9 @@ class Engine:
                 if not found:
                     return _envelope(False, error="Element not found.")
                 return _envelope(True, _endpoint_stats(oid))
+            kind = {"networks": "Network", "endpoints": "Endpoint"}.get(parts[0] if parts else "")
+            if verb == "GET" and kind is not None and len(parts) <= 2:
+                return self._v1_objects(kind, parts[1] if len(parts) == 2 else None)
             return _envelope(False, error=f"the simulated HNS does not serve {verb} {path}")
 
         hresult, response, record = self._guarded("HNSCall", work)
@@ -397,6 +401,26 @@ class Engine:
             text = json.loads(record)["Error"] if record else message(hresult)
             response = _envelope(False, error=text)
         return hresult, response
+
+    def _v1_objects(self, kind: str, wanted: str | None) -> str:
+        """The V1 answer to ``GET /networks`` or ``/endpoints`` (rule
+        hnscall.networks-endpoints)."""
+        from .context import View
+
+        ops = self._ops(kind)
+        view = View({"Major": 1, "Minor": 0})
+        with self._transaction(write=False) as tx:
+            ctx = Ctx(tx, self._version(tx))
+            if wanted is None:
+                return _envelope(True, [ops.render(ctx, i, d, view) for i, d in tx.all(kind)])
+            try:
+                oid = str(guid(wanted))
+            except ValueError:
+                return _envelope(False, error="Element not found.")
+            doc = tx.get(kind, oid)
+            if doc is None:
+                return _envelope(False, error="Element not found.")
+            return _envelope(True, ops.render(ctx, oid, doc, view))
 
     def register_service_callback(self) -> tuple[int, int]:
         """``HcnRegisterServiceCallback``: a callback handle (notifications are never sent)."""

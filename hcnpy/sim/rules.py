@@ -331,6 +331,16 @@ HNSCALL_STATS = _rule(
     INFERRED,
     "hcn.md section 7 (EndpointStats fields); the simulator's counters are all zero",
 )
+HNSCALL_OBJECTS = _rule(
+    "hnscall.networks-endpoints",
+    "HNSCall",
+    "GET /networks and /endpoints (all, or one by ID) answer the V1 envelope with the "
+    'objects\' V1 shapes; an unknown ID answers Success false with "Element not found.".',
+    None,
+    OBSERVED,
+    "hcn.md section 7 (the V1 paths); real-hns/network-v1__docker-netrestore-*.json "
+    "(the answer's shape)",
+)
 HNSCALL_UNSERVED = _rule(
     "hnscall.unserved",
     "HNSCall",

@@ -1,8 +1,8 @@
 """The small part of the HNS V1 schema the V2 API accepts and answers (networks, endpoints).
 
-V1 documents passed to ``HcnCreateNetwork``/``HcnCreateEndpoint`` are converted to V2 first;
-queries with ``SchemaVersion`` 1.x get V1-shaped properties back. V1 policies other than ``NAT``
-(port mappings) are dropped.
+V1 documents passed to ``HcnCreateNetwork``/``HcnCreateEndpoint`` are converted to V2 first
+(V1 policies other than ``NAT``, port mappings, are dropped). V1-shaped answers are
+:mod:`hcnpy.sim.v1answers`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from .jsondoc import JsonObj, canon, opt_list, opt_obj
 
 __all__ = [
     "endpoint_from_v1",
-    "endpoint_to_v1",
     "is_v1_endpoint",
     "is_v1_network",
     "network_from_v1",
-    "network_to_v1",
 ]
 
 _V1_NETWORK_KEYS = frozenset(
@@ -29,8 +27,6 @@ _V1_ENDPOINT_KEYS = frozenset(
      "isremoteendpoint", "dnssuffix", "dnsserverlist", "enableinternaldns", "disableicc"]
 )  # fmt: skip
 _V2_SCHEMA: JsonObj = {"Major": 2, "Minor": 0}
-_ENDPOINT_CREATED = 1
-_ENDPOINT_ATTACHED = 2
 
 
 def _looks_v1(body: JsonObj, v1_keys: frozenset[str]) -> bool:
@@ -127,71 +123,4 @@ def endpoint_from_v1(body: JsonObj, network_by_name: Callable[[str], str | None]
         out["Flags"] = 1
     policies = [_v1_nat_to_port_mapping(p) for p in opt_list(doc, "Policies", "Endpoint.Policies")]
     out["Policies"] = [p for p in policies if p is not None]
-    return out
-
-
-def network_to_v1(doc: JsonObj) -> JsonObj:
-    """A stored V2 network as V1 ``HNSNetwork`` properties."""
-    subnets = []
-    for ipam in doc.get("Ipams", []):
-        for subnet in ipam.get("Subnets", []):
-            entry: JsonObj = {"AddressPrefix": subnet.get("IpAddressPrefix", "")}
-            for route in subnet.get("Routes", []):
-                if str(route.get("DestinationPrefix", "")).endswith("/0") and route.get("NextHop"):
-                    entry["GatewayAddress"] = route["NextHop"]
-                    break
-            subnets.append(entry)
-    dns = doc.get("Dns", {})
-    out: JsonObj = {
-        "ID": doc["ID"].upper(),  # rule query.schema-v1: V1 network IDs are upper-case
-        "Name": doc["Name"],
-        "Type": doc.get("Type", "NAT"),
-        "Subnets": subnets,
-        "MacPools": [
-            {"StartMacAddress": r["StartMacAddress"], "EndMacAddress": r["EndMacAddress"]}
-            for r in doc.get("MacPool", {}).get("Ranges", [])
-        ],
-        "Policies": [],
-    }
-    if dns.get("Domain"):
-        out["DNSSuffix"] = dns["Domain"]
-    if dns.get("ServerList"):
-        out["DNSServerList"] = ",".join(dns["ServerList"])
-    return out
-
-
-def endpoint_to_v1(doc: JsonObj, network_name: str, namespace: str | None) -> JsonObj:
-    """A stored V2 endpoint as V1 ``HNSEndpoint`` properties."""
-    out: JsonObj = {
-        "ID": doc["ID"],
-        "Name": doc.get("Name", ""),
-        "VirtualNetwork": doc["HostComputeNetwork"],
-        "VirtualNetworkName": network_name,
-        "MacAddress": doc.get("MacAddress", ""),
-        "IsRemoteEndpoint": bool(doc.get("Flags", 0) & 1),
-        "State": _ENDPOINT_ATTACHED if namespace else _ENDPOINT_CREATED,
-    }
-    for config in doc.get("IpConfigurations", []):
-        v6 = ":" in config["IpAddress"]
-        out["IPv6Address" if v6 else "IPAddress"] = config["IpAddress"]
-        out["IPv6PrefixLength" if v6 else "PrefixLength"] = config.get("PrefixLength", 0)
-    for route in doc.get("Routes", []):
-        hop = route.get("NextHop")
-        if hop and str(route.get("DestinationPrefix", "")).endswith("/0"):
-            out["GatewayAddressV6" if ":" in hop else "GatewayAddress"] = hop
-    dns = doc.get("Dns", {})
-    if dns.get("Domain"):
-        out["DNSSuffix"] = dns["Domain"]
-    if dns.get("ServerList"):
-        out["DNSServerList"] = ",".join(dns["ServerList"])
-    if namespace:
-        out["Namespace"] = {"ID": namespace}
-    nat = [
-        {"Type": "NAT", "Protocol": {6: "TCP", 17: "UDP"}.get(p["Settings"]["Protocol"], "TCP"),
-         "InternalPort": p["Settings"]["InternalPort"],
-         "ExternalPort": p["Settings"]["ExternalPort"]}
-        for p in doc.get("Policies", [])
-        if p["Type"] == "PortMapping" and "Settings" in p
-    ]  # fmt: skip
-    out["Policies"] = nat
     return out

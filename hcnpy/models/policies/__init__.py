@@ -56,7 +56,7 @@ __all__ = [
 
 
 def _table() -> dict[str, str]:
-    from ... import _EXPORTS
+    from ..._exports import EXPORTS as _EXPORTS
 
     return {n: m for n, m in _EXPORTS.items() if m.startswith(__name__ + ".")}
 
