@@ -282,11 +282,10 @@ class Endpoints:
     def filter_fields(self, ctx: Ctx, oid: str, doc: JsonObj) -> JsonObj:
         """Stored properties plus the V1 names HNS filters use (``VirtualNetwork`` …)."""
         fields: dict[str, Any] = {key.lower(): value for key, value in doc.items()}
-        if "namespaces" not in ctx.memo:  # one query per enumerate, not one per endpoint
-            ctx.memo["namespaces"] = ctx.tx.endpoint_namespaces()
+        if "network_names" not in ctx.memo:  # networks are few: one query per enumerate
             ctx.memo["network_names"] = {i: d.get("Name") for i, d in ctx.tx.all("Network")}
         network = doc["HostComputeNetwork"]
-        namespace = ctx.memo["namespaces"].get(oid)
+        namespace = ctx.tx.namespace_of(oid)  # indexed: the cost stays per candidate
         fields["virtualnetwork"] = network
         if network in ctx.memo["network_names"]:
             fields["virtualnetworkname"] = ctx.memo["network_names"][network]

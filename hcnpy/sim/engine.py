@@ -33,7 +33,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import uuid
     from collections.abc import Callable
-    from typing import NoReturn, TypeVar
+    from typing import Any, NoReturn, TypeVar
 
     from .context import ObjectKind
     from .state import Transaction, Tx
@@ -216,10 +216,13 @@ class Engine:
                 ctx = self._v2(tx)
                 if flt is None:
                     return dumps(ctx.tx.ids(kind))
+                candidates = _indexed_candidates(tx, kind, flt)
+                if candidates is None:
+                    candidates = tx.all(kind)
                 return dumps(
                     [
                         oid
-                        for oid, doc in ctx.tx.all(kind)
+                        for oid, doc in candidates
                         if matches(ops.filter_fields(ctx, oid, doc), flt)
                     ]
                 )
@@ -492,6 +495,35 @@ def _load_kind(kind: str) -> ObjectKind:
 
         return SdnRoutes()
     violate(R.HANDLE_INVALID, f"unknown object kind {kind!r} (want one of {KINDS})")
+
+
+def _indexed_candidates(
+    tx: Tx, kind: str, flt: dict[str, object]
+) -> list[tuple[str, dict[str, Any]]] | None:
+    """The objects an enumerate filter can match, found through an index; ``None`` when no
+    filter key is indexed (every object is then tested). Each candidate is still tested
+    against the whole filter, so this only makes the answer cheaper, never different."""
+    keys = {key.lower(): value for key, value in flt.items()}
+    wanted = keys.get("id")
+    if isinstance(wanted, str):
+        try:
+            oid = str(guid(wanted))
+        except ValueError:
+            return []
+        doc = tx.get(kind, oid)
+        return [] if doc is None else [(oid, doc)]
+    name = keys.get("name")
+    if isinstance(name, str):
+        return tx.by_name(kind, name.lower())
+    if kind == "Endpoint":
+        for key in ("virtualnetwork", "hostcomputenetwork"):
+            network = keys.get(key)
+            if isinstance(network, str):
+                try:
+                    return tx.endpoints_on(str(guid(network)))
+                except ValueError:
+                    return []
+    return None
 
 
 def _gone(kind: str, oid: str) -> NoReturn:

@@ -257,7 +257,7 @@ class Networks:
             Health={"Extra": {}},
             SchemaVersion=schema_version(doc, "Network") or dict(DEFAULT_SCHEMA),
         )
-        ctx.tx.insert(self.kind, oid, ordered(doc, FIELDS), name_key=name.lower())
+        ctx.tx.insert(self.kind, oid, ordered(doc, FIELDS))
 
     def modify(self, ctx: Ctx, oid: str, doc: JsonObj, body: JsonObj) -> None:
         """``Policy`` Add/Remove/Update, ``DNS`` replace, ``Extension`` (accepted, no effect)."""

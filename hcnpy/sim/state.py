@@ -46,7 +46,7 @@ VERSION_ENV = "HCNPY_SIM_HNS_VERSION"
 #: How long a call waits for another process's transaction before giving up.
 BUSY_TIMEOUT_S = 60.0
 #: Layout version stored in ``PRAGMA user_version`` (an older layout is wiped and rebuilt).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _FILE_NAME = "hns-sim.sqlite3"
 
@@ -64,6 +64,7 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS objects_by_kind ON objects (kind, seq)",
     "CREATE INDEX IF NOT EXISTS objects_by_network ON objects (network)",
     "CREATE UNIQUE INDEX IF NOT EXISTS network_names ON objects (name_key) WHERE kind = 'Network'",
+    "CREATE INDEX IF NOT EXISTS objects_by_name ON objects (kind, name_key)",
     # Allocations. Primary keys make a double allocation impossible even if the logic slipped.
     # ``key`` is the address as family byte + 16 big-endian bytes: it sorts like the numbers.
     """CREATE TABLE IF NOT EXISTS addresses (
@@ -87,6 +88,11 @@ _SCHEMA = (
     "ON attachments (rid) WHERE rtype = 'Endpoint'",
 )
 _DATA_TABLES = ("objects", "addresses", "macs", "ports", "attachments", "meta")
+
+
+def _name_key(doc: dict[str, Any]) -> str | None:
+    name = doc.get("Name")
+    return name.lower() if isinstance(name, str) else None
 
 
 class StateError(RuntimeError):
@@ -152,23 +158,19 @@ class Tx:
         return self._column("SELECT id FROM objects WHERE kind = ? ORDER BY seq", kind)
 
     def insert(
-        self,
-        kind: str,
-        oid: str,
-        doc: dict[str, Any],
-        name_key: str | None = None,
-        network: str | None = None,
+        self, kind: str, oid: str, doc: dict[str, Any], network: str | None = None
     ) -> None:
-        """Add a new object."""
+        """Add a new object (its folded ``Name`` is indexed for name look-ups)."""
         self._conn.execute(
             "INSERT INTO objects (id, kind, name_key, network, doc) VALUES (?, ?, ?, ?, ?)",
-            (oid, kind, name_key, network, json.dumps(doc)),
+            (oid, kind, _name_key(doc), network, json.dumps(doc)),
         )
 
     def update(self, kind: str, oid: str, doc: dict[str, Any]) -> None:
         """Replace an object's document (its creation order is kept)."""
         self._conn.execute(
-            "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", (json.dumps(doc), kind, oid)
+            "UPDATE objects SET doc = ?, name_key = ? WHERE kind = ? AND id = ?",
+            (json.dumps(doc), _name_key(doc), kind, oid),
         )
 
     def remove(self, kind: str, oid: str) -> None:
@@ -179,6 +181,22 @@ class Tx:
         """Every object of ``kind`` in creation order."""
         rows = self._conn.execute(
             "SELECT id, doc FROM objects WHERE kind = ? ORDER BY seq", (kind,)
+        )
+        return [(oid, dict(json.loads(doc))) for oid, doc in rows]
+
+    def by_name(self, kind: str, name_key: str) -> list[tuple[str, dict[str, Any]]]:
+        """Every object of ``kind`` whose folded name is ``name_key``, oldest first."""
+        rows = self._conn.execute(
+            "SELECT id, doc FROM objects WHERE kind = ? AND name_key = ? ORDER BY seq",
+            (kind, name_key),
+        )
+        return [(oid, dict(json.loads(doc))) for oid, doc in rows]
+
+    def endpoints_on(self, network: str) -> list[tuple[str, dict[str, Any]]]:
+        """Every endpoint of ``network`` with its document, oldest first."""
+        rows = self._conn.execute(
+            "SELECT id, doc FROM objects WHERE network = ? AND kind = 'Endpoint' ORDER BY seq",
+            (network,),
         )
         return [(oid, dict(json.loads(doc))) for oid, doc in rows]
 

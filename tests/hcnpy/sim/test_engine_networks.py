@@ -284,8 +284,8 @@ def test_v1_network_document_is_accepted(engine: Engine) -> None:
     props = get(engine, "Network", oid)
     assert props["Ipams"][0]["Subnets"][0]["IpAddressPrefix"] == "192.168.77.0/24"
     legacy = get(engine, "Network", oid, {"SchemaVersion": {"Major": 1, "Minor": 0}})
-    assert legacy["Subnets"] == [subnet]
-    assert legacy["Type"] == "NAT"
+    assert [{k: s[k] for k in subnet} for s in legacy["Subnets"]] == [subnet]
+    assert legacy["Type"] == "NAT" and legacy["ID"] == oid.upper()
 
 
 def test_detailed_query_adds_health_data(engine: Engine) -> None:
