@@ -63,7 +63,7 @@ class Context:
             self.emit_json(list(docs))
             return
         if not docs:
-            self.say(f"(no {kind}s)")
+            self.say(f"(no {KINDS[kind].name}s)")
             return
         names = self.network_names() if kind == "endpoint" else None
         self.say(tables.render(kind, docs, names))

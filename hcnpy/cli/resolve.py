@@ -48,6 +48,12 @@ class Kind:
         return self.name[:1].upper() + self.name[1:]
 
     @property
+    def a_name(self) -> str:
+        """The name with its indefinite article: "a network", "an SDN route"."""
+        article = "an" if self.name[:1] in "aeioAEIOS" else "a"  # "S" is said "ess"
+        return f"{article} {self.name}"
+
+    @property
     def named(self) -> bool:
         """True when objects of this kind have names."""
         return self.list_by_name is not None
@@ -102,12 +108,12 @@ def resolve(ops: Ops, kind: str, ref: str) -> JsonDict:
     spec = KINDS[kind]
     text = ref.strip()
     if not text:
-        raise UsageError(f"an empty {spec.name} reference: give its ID or name")
+        raise UsageError(f"an empty {spec.name} reference: give an ID or a name")
     if is_guid(text):
         return spec.get(ops, text)
     if spec.list_by_name is None or spec.not_found is None:
         raise UsageError(
-            f'"{text}" is not a {spec.name} ID: {spec.name}s have no names, so give the ID '
+            f'"{text}" is not {spec.a_name} ID: {spec.name}s have no names, so give the ID '
             f"(a GUID, as `hcnpy {spec.command} list` shows it)"
         )
     matches = [doc for doc in spec.list_by_name(ops, text) if tables.field(doc, "Name") == text]

@@ -156,15 +156,15 @@ def test_an_ambiguous_name_is_a_usage_error_that_changes_nothing(
 
 
 NAMELESS: list[tuple[list[str], str]] = [
-    (["namespace", "show", "web"], "namespace"),
-    (["namespace", "delete", "web", "--missing-ok"], "namespace"),
-    (["namespace", "attach", "web", "e4"], "namespace"),
-    (["namespace", "detach", "web", "e4"], "namespace"),
-    (["loadbalancer", "show", "e4"], "load balancer"),
-    (["loadbalancer", "delete", "e4"], "load balancer"),
-    (["loadbalancer", "add-backend", "e4", "e4"], "load balancer"),
-    (["route", "show", "e4"], "SDN route"),
-    (["route", "delete", "e4", "--missing-ok"], "SDN route"),
+    (["namespace", "show", "web"], "a namespace"),
+    (["namespace", "delete", "web", "--missing-ok"], "a namespace"),
+    (["namespace", "attach", "web", "e4"], "a namespace"),
+    (["namespace", "detach", "web", "e4"], "a namespace"),
+    (["loadbalancer", "show", "e4"], "a load balancer"),
+    (["loadbalancer", "delete", "e4"], "a load balancer"),
+    (["loadbalancer", "add-backend", "e4", "e4"], "a load balancer"),
+    (["route", "show", "e4"], "an SDN route"),
+    (["route", "delete", "e4", "--missing-ok"], "an SDN route"),
 ]
 
 
@@ -176,7 +176,7 @@ def test_kinds_without_names_refuse_a_name_with_status_2(
         result = hcnpy_cli(*args)
         assert result.returncode == 2, args
         ref = args[2]
-        assert result.stderr.startswith(f'hcnpy: "{ref}" is not a {kind} ID: '), result.stderr
+        assert result.stderr.startswith(f'hcnpy: "{ref}" is not {kind} ID: '), result.stderr
         assert "Traceback" not in result.stderr
     assert snapshot(ops) == before
 
