@@ -79,11 +79,15 @@ def _info(ctx: Context) -> int:
                 "Backend": ops.backend,
                 "LibraryPath": ops.library_path,
                 "HnsVersion": (
-                    {"Major": version.major, "Minor": version.minor} if version else None
+                    {"Major": version.major, "Minor": version.minor}
+                    if version is not None
+                    else None
                 ),
                 "Error": problem or None,
                 "SupportedFeatures": (
-                    {f.value: is_supported(f, version) for f in features} if version else None
+                    {f.value: is_supported(f, version) for f in features}
+                    if version is not None
+                    else None
                 ),
             }
         )
