@@ -1,17 +1,16 @@
 """Sphinx configuration of the documentation site (``make docs``).
 
 Pages are Markdown (MyST); the API reference comes from docstrings (autodoc); the HRESULT
-and feature tables are generated from the code by ``_ext/hcnpy_tables.py``. The build runs
-with ``-W --keep-going``: any warning fails ``make test``.
+and feature tables are generated from the code by ``_ext/hcnpy_tables.py``; docstrings may
+glue ``literals`` to words (``_ext/hcnpy_docstrings.py``); and the finished HTML is checked
+for stray reST escapes (``_ext/hcnpy_htmlcheck.py``). The build runs with
+``-W --keep-going``: any warning fails ``make test``.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
-
-from sphinx.application import Sphinx
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -32,6 +31,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "hcnpy_tables",
     "hcnpy_ledger",
+    "hcnpy_docstrings",
+    "hcnpy_htmlcheck",
 ]
 
 root_doc = "index"
@@ -56,22 +57,6 @@ autodoc_default_options = {
     "show-inheritance": True,
 }
 autodoc_preserve_defaults = True
-
-# Docstrings are written as plain text with ``literals``; reST wants a literal's closing
-# backticks followed by a space or punctuation, so "``dict``s" would be a warning. Escape
-# that one case instead of asking every docstring to write "``dict``\\ s".
-_LITERAL_THEN_LETTER = re.compile(r"(``[^`]+``)(?=[A-Za-z0-9])")
-
-
-def _escape_literal_suffixes(
-    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
-) -> None:
-    lines[:] = [_LITERAL_THEN_LETTER.sub(r"\1\\ ", line) for line in lines]
-
-
-def setup(app: Sphinx) -> None:
-    app.connect("autodoc-process-docstring", _escape_literal_suffixes)
-
 
 html_theme = "furo"
 html_title = f"hcnpy {release}"

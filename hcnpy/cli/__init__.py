@@ -1,7 +1,8 @@
 """The ``hcnpy`` command: show and change HNS state (``Get-HnsNetwork``/``hnsdiag`` for hcnpy).
 
 ``main(argv)`` returns the exit status: 0 on success, 1 when an operation failed (one line
-on stderr naming the HRESULT), 2 for usage errors.
+on stderr naming the HRESULT), 2 for usage errors (bad arguments or input files, requests
+the client-side validation refuses, ambiguous names).
 """
 
 from __future__ import annotations
@@ -17,6 +18,20 @@ from .errors import EXIT_USAGE, exit_status, one_line
 __all__ = ["build_parser", "main"]
 
 _GROUPS = (info, network, endpoint, namespace, loadbalancer, route, policy, sim)
+#: The values of --backend and HCNPY_BACKEND (what ``hcnpy.ops.connect`` accepts).
+BACKENDS = ("hcn", "sim", "sim-inprocess")
+
+EPILOG = f"""\
+objects: NETWORK and ENDPOINT arguments take an ID or a name; namespaces, load balancers
+and SDN routes have no names and take an ID.
+
+environment:
+  HCNPY_BACKEND          {"|".join(BACKENDS)} (default: hcn on Windows, else sim)
+  HCNPY_SIM_STATE        the simulator's state file
+  HCNPY_SIM_HNS_VERSION  pin the simulated HNS version (X.Y)
+
+exit status: 0 success, 1 an HNS operation failed, 2 usage error (bad arguments or input
+file, a request the client-side validation refuses, an ambiguous name)."""
 
 
 def _positive_seconds(text: str) -> float:
@@ -34,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hcnpy",
         description="Show and change Windows Host Compute Network (HNS) state.",
-        epilog="Environment: HCNPY_BACKEND=hcn|sim, HCNPY_SIM_STATE=<state file>.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--timeout",
@@ -44,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--backend",
-        choices=("hcn", "sim", "sim-inprocess"),
+        choices=BACKENDS,
         help="real HCN or the simulator (default: $HCNPY_BACKEND, else by OS)",
     )
     commands = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")

@@ -5,25 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..errors import NotFoundError
 from . import tables
+from .resolve import KINDS, resolve, resolve_id
 
 if TYPE_CHECKING:
     from ..ops import JsonDict, Ops
 
-__all__ = ["Context", "filter_option", "is_guid", "json_option", "object_id", "query_from"]
-
-
-def is_guid(text: str) -> bool:
-    """True when ``text`` reads as a GUID (with or without braces)."""
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
+__all__ = ["Context", "filter_option", "json_option", "query_from"]
 
 
 class Context:
@@ -71,7 +63,7 @@ class Context:
             self.emit_json(list(docs))
             return
         if not docs:
-            self.say(f"(no {kind}s)")
+            self.say(f"(no {KINDS[kind].name}s)")
             return
         names = self.network_names() if kind == "endpoint" else None
         self.say(tables.render(kind, docs, names))
@@ -87,45 +79,36 @@ class Context:
         else:
             self.say(tables.render(kind, [doc], names))
 
-    def network(self, ref: str) -> JsonDict:
-        """A network by ID or by name."""
-        if is_guid(ref):
-            return self.ops.get_network(ref)
-        return self.ops.get_network_by_name(ref)
+    def resolve(self, kind: str, ref: str) -> JsonDict:
+        """The ``kind`` object ``ref`` names (see :mod:`hcnpy.cli.resolve`)."""
+        return resolve(self.ops, kind, ref)
 
-    def endpoint(self, ref: str) -> JsonDict:
-        """An endpoint by ID or by name."""
-        if is_guid(ref):
-            return self.ops.get_endpoint(ref)
-        return self.ops.get_endpoint_by_name(ref)
+    def resolve_id(self, kind: str, ref: str) -> str:
+        """The ID of the ``kind`` object ``ref`` names."""
+        return resolve_id(self.ops, kind, ref)
 
-    def network_id(self, ref: str) -> str:
-        """The ID of a network given by ID (no HNS call) or by name."""
-        return ref if is_guid(ref) else object_id(self.ops.get_network_by_name(ref))
+    def delete(self, kind: str, ref: str, delete: Callable[[str], None]) -> int:
+        """Delete the ``kind`` object ``ref`` names; ``--missing-ok`` makes a miss success.
 
-    def endpoint_id(self, ref: str) -> str:
-        """The ID of an endpoint given by ID (no HNS call) or by name."""
-        return ref if is_guid(ref) else object_id(self.ops.get_endpoint_by_name(ref))
-
-    def delete_by_ref(
-        self, kind: str, ref: str, resolve: Callable[[str], str], delete: Callable[..., None]
-    ) -> int:
-        """Delete the ``kind`` object ``ref`` names; ``--missing-ok`` makes a miss success."""
+        Says "Deleted" only for an object that was there and is now gone.
+        """
         missing_ok: bool = self.args.missing_ok
         try:
-            target = resolve(ref)
-        except LookupError:
-            if missing_ok:
-                return 0
-            raise
-        delete(target, missing_ok=missing_ok)
-        self.say(f"Deleted {kind} {target}")
+            target = self.resolve_id(kind, ref)
+        except NotFoundError as exc:
+            if not missing_ok:
+                raise
+            self.say(f"{exc}: nothing deleted")
+            return 0
+        try:
+            delete(target)
+        except NotFoundError:
+            if not missing_ok:
+                raise
+            self.say(f"{KINDS[kind].title} {target} is already gone: nothing deleted")
+            return 0
+        self.say(f"Deleted {KINDS[kind].name} {target}")
         return 0
-
-
-def object_id(doc: Mapping[str, Any]) -> str:
-    """The ``ID`` of a V2 dict."""
-    return str(tables.field(doc, "ID") or "")
 
 
 def json_option(parser: argparse.ArgumentParser) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .context import Context, filter_option, json_option, object_id, query_from
+from .context import Context, filter_option, json_option, query_from
 from .errors import UsageError
 from .inputs import parse_port_mapping, read_policies
+from .typed import checked, decode, prechecked
+
+if TYPE_CHECKING:
+    from ..models.endpoint import Endpoint
 
 __all__ = ["register"]
 
@@ -62,7 +65,7 @@ def _list(ctx: Context) -> int:
     if ctx.args.network:
         if ctx.args.filter:
             raise UsageError("--network and --filter cannot be combined")
-        network_id = object_id(ctx.network(ctx.args.network))
+        network_id = ctx.resolve_id("network", ctx.args.network)
         endpoints = ctx.ops.list_endpoints_of_network(network_id)
     else:
         endpoints = ctx.ops.list_endpoints(query_from(ctx.args))
@@ -71,42 +74,36 @@ def _list(ctx: Context) -> int:
 
 
 def _show(ctx: Context) -> int:
-    ctx.show_object("endpoint", ctx.endpoint(ctx.args.endpoint))
+    ctx.show_object("endpoint", ctx.resolve("endpoint", ctx.args.endpoint))
     return 0
 
 
-def document(args: argparse.Namespace) -> dict[str, Any]:
-    """The V2 endpoint document the ``create`` flags describe."""
-    doc: dict[str, Any] = {}
-    if args.name:
-        doc["Name"] = args.name
-    if args.ip:
-        try:
-            address = ipaddress.ip_address(args.ip)
-        except ValueError as exc:
-            raise UsageError(f"bad --ip {args.ip!r}: {exc}") from None
-        doc["IpConfigurations"] = [{"IpAddress": str(address)}]
-    if args.mac:
-        doc["MacAddress"] = args.mac
+def model(args: argparse.Namespace) -> Endpoint:
+    """The endpoint the ``create`` flags describe (its network is set once resolved)."""
+    from ..models.endpoint import Endpoint, EndpointFlags, IpConfig
+    from ..models.policies.base import EndpointPolicy
+
     policies = read_policies(args.policy_file) if args.policy_file else []
     policies += [parse_port_mapping(p) for p in args.port_mapping]
-    if policies:
-        doc["Policies"] = policies
-    doc["SchemaVersion"] = {"Major": 2, "Minor": 0}
-    return doc
+    return Endpoint(
+        name=args.name,
+        ip_configurations=(IpConfig(ip_address=args.ip),) if args.ip else (),
+        mac_address=args.mac,
+        policies=tuple(decode(EndpointPolicy, p, "endpoint policy") for p in policies),
+        flags=EndpointFlags.REMOTE_ENDPOINT if args.remote else EndpointFlags.NONE,
+    )
 
 
 def _create(ctx: Context) -> int:
-    doc = document(ctx.args)
-    network_id = ctx.network_id(ctx.args.network)
-    if ctx.args.remote:
-        endpoint = ctx.ops.create_remote_endpoint(network_id, doc)
-    else:
-        endpoint = ctx.ops.create_endpoint(network_id, doc)
-    ctx.show_object("endpoint", endpoint, detailed=False)
+    import attrs
+
+    draft = prechecked(model(ctx.args), "endpoint")
+    network_id = ctx.resolve_id("network", ctx.args.network)
+    on_network = attrs.evolve(draft, host_compute_network=network_id)
+    doc = checked(ctx.ops, on_network, "endpoint", for_create=True)
+    ctx.show_object("endpoint", ctx.ops.create_endpoint(network_id, doc), detailed=False)
     return 0
 
 
 def _delete(ctx: Context) -> int:
-    ops = ctx.ops
-    return ctx.delete_by_ref("endpoint", ctx.args.endpoint, ctx.endpoint_id, ops.delete_endpoint)
+    return ctx.delete("endpoint", ctx.args.endpoint, ctx.ops.delete_endpoint)

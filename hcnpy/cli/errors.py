@@ -7,7 +7,14 @@ import json
 from ..errors import HcnError, ValidationError
 from ..hresult import describe
 
-__all__ = ["EXIT_FAILURE", "EXIT_USAGE", "UsageError", "exit_status", "one_line"]
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_USAGE",
+    "AmbiguousReference",
+    "UsageError",
+    "exit_status",
+    "one_line",
+]
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -15,6 +22,19 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """The command line (or a file it names) is wrong; exits with status 2."""
+
+
+class AmbiguousReference(UsageError):
+    """A name matches more than one object; the message lists their IDs."""
+
+    def __init__(self, kind: str, name: str, ids: list[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.ids = ids
+        super().__init__(
+            f'{len(ids)} {kind}s are named "{name}" ({", ".join(ids)}): give the ID of the '
+            "one you mean"
+        )
 
 
 def _flatten(text: str) -> str:
@@ -41,5 +61,5 @@ def one_line(error: BaseException) -> str:
 
 
 def exit_status(error: BaseException) -> int:
-    """2 for usage errors, 1 for everything else."""
-    return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILURE
+    """2 for usage errors (including requests the client-side validation refuses), else 1."""
+    return EXIT_USAGE if isinstance(error, UsageError | ValidationError) else EXIT_FAILURE

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import sys
 from collections.abc import Mapping
@@ -15,7 +14,6 @@ __all__ = [
     "read_json",
     "read_object",
     "read_policies",
-    "subnet_document",
 ]
 
 _PROTOCOL_NUMBERS = {"tcp": 6, "udp": 17}
@@ -82,20 +80,3 @@ def parse_port_mapping(text: str) -> dict[str, Any]:
             "ExternalPort": external_port,
         },
     }
-
-
-def subnet_document(prefix: str, gateway: str | None) -> dict[str, Any]:
-    """One IPAM subnet: the prefix, and a default route through ``gateway`` if given."""
-    try:
-        network = ipaddress.ip_network(prefix, strict=True)
-    except ValueError as exc:
-        raise UsageError(f"bad --subnet {prefix!r}: {exc}") from None
-    subnet: dict[str, Any] = {"IpAddressPrefix": str(network)}
-    if gateway is not None:
-        try:
-            address = ipaddress.ip_address(gateway)
-        except ValueError as exc:
-            raise UsageError(f"bad --gateway {gateway!r}: {exc}") from None
-        default = "0.0.0.0/0" if network.version == 4 else "::/0"
-        subnet["Routes"] = [{"NextHop": str(address), "DestinationPrefix": default}]
-    return subnet

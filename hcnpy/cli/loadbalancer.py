@@ -6,6 +6,7 @@ from typing import Any
 
 from .context import Context, filter_option, json_option, query_from
 from .inputs import read_object
+from .typed import checked, decode
 
 __all__ = ["register"]
 
@@ -38,7 +39,7 @@ def register(commands: Any) -> None:
     for verb, handler in (("add-backend", _add), ("remove-backend", _remove)):
         command = sub.add_parser(verb, help=f"{verb.split('-')[0]} a backend endpoint")
         command.add_argument("load_balancer", metavar="LOADBALANCER_ID")
-        command.add_argument("endpoint", metavar="ENDPOINT_ID")
+        command.add_argument("endpoint", metavar="ENDPOINT", help="endpoint ID or name")
         json_option(command)
         command.set_defaults(handler=handler)
 
@@ -49,29 +50,38 @@ def _list(ctx: Context) -> int:
 
 
 def _show(ctx: Context) -> int:
-    ctx.show_object("loadbalancer", ctx.ops.get_load_balancer(ctx.args.load_balancer))
+    ctx.show_object("loadbalancer", ctx.resolve("loadbalancer", ctx.args.load_balancer))
     return 0
 
 
 def _create(ctx: Context) -> int:
-    doc = read_object(ctx.args.file, "load balancer file")
+    from ..models.loadbalancer import LoadBalancer
+
+    what = "load balancer file"
+    balancer = decode(LoadBalancer, read_object(ctx.args.file, what), what)
+    doc = checked(ctx.ops, balancer, "load balancer", for_create=True)
     ctx.show_object("loadbalancer", ctx.ops.create_load_balancer(doc), detailed=False)
     return 0
 
 
 def _delete(ctx: Context) -> int:
-    ctx.ops.delete_load_balancer(ctx.args.load_balancer, missing_ok=ctx.args.missing_ok)
-    ctx.say(f"Deleted load balancer {ctx.args.load_balancer}")
-    return 0
+    return ctx.delete("loadbalancer", ctx.args.load_balancer, ctx.ops.delete_load_balancer)
 
 
 def _add(ctx: Context) -> int:
-    lb = ctx.ops.add_load_balancer_endpoint(ctx.args.load_balancer, ctx.args.endpoint)
+    lb_id, endpoint_id = _targets(ctx)
+    lb = ctx.ops.add_load_balancer_endpoint(lb_id, endpoint_id)
     ctx.show_object("loadbalancer", lb, detailed=False)
     return 0
 
 
 def _remove(ctx: Context) -> int:
-    lb = ctx.ops.remove_load_balancer_endpoint(ctx.args.load_balancer, ctx.args.endpoint)
+    lb_id, endpoint_id = _targets(ctx)
+    lb = ctx.ops.remove_load_balancer_endpoint(lb_id, endpoint_id)
     ctx.show_object("loadbalancer", lb, detailed=False)
     return 0
+
+
+def _targets(ctx: Context) -> tuple[str, str]:
+    lb_id = ctx.resolve_id("loadbalancer", ctx.args.load_balancer)
+    return lb_id, ctx.resolve_id("endpoint", ctx.args.endpoint)

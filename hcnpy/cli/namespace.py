@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import NotFoundError
 from .context import Context, filter_option, json_option, query_from
+from .typed import checked
 
 __all__ = ["register"]
 
@@ -46,7 +48,7 @@ def register(commands: Any) -> None:
     ):
         command = sub.add_parser(verb, help=text)
         command.add_argument("namespace", metavar="NAMESPACE_ID")
-        command.add_argument("endpoint", metavar="ENDPOINT_ID")
+        command.add_argument("endpoint", metavar="ENDPOINT", help="endpoint ID or name")
         if verb == "detach":
             command.add_argument(
                 "--missing-ok",
@@ -62,31 +64,47 @@ def _list(ctx: Context) -> int:
 
 
 def _show(ctx: Context) -> int:
-    ctx.show_object("namespace", ctx.ops.get_namespace(ctx.args.namespace))
+    ctx.show_object("namespace", ctx.resolve("namespace", ctx.args.namespace))
     return 0
 
 
 def _create(ctx: Context) -> int:
-    doc: dict[str, Any] = {"Type": ctx.args.type} if ctx.args.type else {}
+    from ..models.namespace import Namespace
+
+    namespace = Namespace(type=ctx.args.type) if ctx.args.type else Namespace()
+    doc = checked(ctx.ops, namespace, "namespace", for_create=True)
     ctx.show_object("namespace", ctx.ops.create_namespace(doc), detailed=False)
     return 0
 
 
 def _delete(ctx: Context) -> int:
-    ctx.ops.delete_namespace(ctx.args.namespace, missing_ok=ctx.args.missing_ok)
-    ctx.say(f"Deleted namespace {ctx.args.namespace}")
-    return 0
+    return ctx.delete("namespace", ctx.args.namespace, ctx.ops.delete_namespace)
 
 
 def _attach(ctx: Context) -> int:
-    ctx.ops.add_namespace_endpoint(ctx.args.namespace, ctx.args.endpoint)
-    ctx.say(f"Attached endpoint {ctx.args.endpoint} to namespace {ctx.args.namespace}")
+    namespace_id = ctx.resolve_id("namespace", ctx.args.namespace)
+    endpoint_id = ctx.resolve_id("endpoint", ctx.args.endpoint)
+    ctx.ops.add_namespace_endpoint(namespace_id, endpoint_id)
+    ctx.say(f"Attached endpoint {endpoint_id} to namespace {namespace_id}")
     return 0
 
 
 def _detach(ctx: Context) -> int:
-    ctx.ops.remove_namespace_endpoint(
-        ctx.args.namespace, ctx.args.endpoint, missing_ok=ctx.args.missing_ok
-    )
-    ctx.say(f"Detached endpoint {ctx.args.endpoint} from namespace {ctx.args.namespace}")
+    missing_ok: bool = ctx.args.missing_ok
+    try:
+        namespace_id = ctx.resolve_id("namespace", ctx.args.namespace)
+        endpoint_id = ctx.resolve_id("endpoint", ctx.args.endpoint)
+    except NotFoundError as exc:
+        if not missing_ok:
+            raise
+        ctx.say(f"{exc}: nothing detached")
+        return 0
+    try:
+        ctx.ops.remove_namespace_endpoint(namespace_id, endpoint_id)
+    except NotFoundError:
+        if not missing_ok:
+            raise
+        ctx.say(f"Namespace {namespace_id} or endpoint {endpoint_id} is gone: nothing detached")
+        return 0
+    ctx.say(f"Detached endpoint {endpoint_id} from namespace {namespace_id}")
     return 0

@@ -6,9 +6,10 @@ import argparse
 import json
 from typing import Any
 
-from .context import Context, json_option, object_id
+from .context import Context, json_option
 from .errors import UsageError
 from .inputs import read_policies
+from .typed import checked, decode, prechecked
 
 __all__ = ["register"]
 
@@ -57,22 +58,41 @@ def policies_from(args: argparse.Namespace) -> list[dict[str, Any]]:
     return [policy]
 
 
+def _typed(ctx: Context, kind: str, policies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The policies as the client sends them: validated for Add and Update (like
+    ``apply_policies``/``add_policies``), only decoded for Remove (like ``remove_policies``)."""
+    from ..models.policies.base import EndpointPolicy, NetworkPolicy
+
+    model = EndpointPolicy if kind == "endpoint" else NetworkPolicy
+    what = f"{kind} policy"
+    typed = [decode(model, p, what) for p in policies]
+    if ctx.args.command == "remove":
+        from ..convert import to_dict
+
+        return [to_dict(p) for p in typed]
+    for policy in typed:
+        prechecked(policy, what)  # every policy's own problems before any HNS call
+    return [checked(ctx.ops, p, what) for p in typed]
+
+
 def _apply(ctx: Context) -> int:
     args = ctx.args
     request = _REQUESTS[args.command]
     policies = policies_from(args)
     if args.endpoint:
-        endpoint_id = object_id(ctx.endpoint(args.endpoint))
-        result = ctx.ops.apply_endpoint_policies(endpoint_id, request, policies)
+        docs = _typed(ctx, "endpoint", policies)
+        endpoint_id = ctx.resolve_id("endpoint", args.endpoint)
+        result = ctx.ops.apply_endpoint_policies(endpoint_id, request, docs)
         kind, target = "endpoint", endpoint_id
     else:
         if request == "Update":
             raise UsageError("policy update applies to endpoints only")
-        network_id = object_id(ctx.network(args.network))
+        docs = _typed(ctx, "network", policies)
+        network_id = ctx.resolve_id("network", args.network)
         if request == "Add":
-            result = ctx.ops.add_network_policies(network_id, policies)
+            result = ctx.ops.add_network_policies(network_id, docs)
         else:
-            result = ctx.ops.remove_network_policies(network_id, policies)
+            result = ctx.ops.remove_network_policies(network_id, docs)
         kind, target = "network", network_id
     if ctx.json:
         ctx.emit_json(result)

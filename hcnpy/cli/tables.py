@@ -198,8 +198,15 @@ def details(kind: str, doc: Doc, names: Mapping[str, str] | None = None) -> list
         pairs.append(("Flags", _text(field(doc, "Flags") or 0)))
     if kind == "endpoint":
         routes = _items(field(doc, "Routes"))
-        pairs.append(("Routes", _text([field(r, "DestinationPrefix") for r in routes])))
+        pairs.append(("Routes", ", ".join(_route(r) for r in routes)))
     return pairs
+
+
+def _route(route: Doc) -> str:
+    """``10.1.0.0/16 via 10.0.0.1`` (or just the prefix when there is no next hop)."""
+    destination = _text(field(route, "DestinationPrefix")) or "?"
+    next_hop = _text(field(route, "NextHop"))
+    return f"{destination} via {next_hop}" if next_hop else destination
 
 
 def render_details(pairs: Sequence[tuple[str, str]]) -> str:

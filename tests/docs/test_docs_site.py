@@ -39,8 +39,8 @@ EXAMPLE_PAGES = [
 NOT_ON_API_PAGES = {
     "hcnpy.__main__",
     *(f"hcnpy.cli.{m}" for m in ("context", "endpoint", "errors", "info", "inputs",
-                                 "loadbalancer", "namespace", "network", "policy", "route",
-                                 "sim", "tables")),
+                                 "loadbalancer", "namespace", "network", "policy", "resolve",
+                                 "route", "sim", "tables", "typed")),
     *(f"hcnpy.sim.{m}" for m in ("addressing", "balancers", "context", "endpoints", "jsondoc",
                                  "namespaces", "networks", "policies", "ports",
                                  "queries", "routes", "v1schema")),

@@ -101,14 +101,14 @@ def test_try_it_runs_add_and_del_under_cniskel(reader: Reader) -> None:
     assert re.fullmatch(r"00:15:5d(:[0-9a-f]{2}){3}", interface["mac"])
     namespace = str(uuid.UUID(interface["sandbox"]))
 
-    # `hcnpy endpoint show c1_eth0` after ADD: attached to the namespace, port published.
+    # `hcnpy endpoint show c1_hello` after ADD: attached to the namespace, port published.
     shown = dict(
         (key.strip(), value.strip())
         for key, _, value in (line.partition(":") for line in out.splitlines())
         if key.strip() in ("Name", "Network", "IP", "Namespace", "Policies")
     )
     assert shown == {
-        "Name": "c1_eth0",
+        "Name": "c1_hello",
         "Network": "helloNet",
         "IP": "10.10.0.2",
         "Namespace": namespace,

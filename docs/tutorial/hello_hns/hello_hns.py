@@ -44,7 +44,7 @@ class HelloPlugin(cniskel.Plugin):
                 f"no HNS network named {conf.network or conf.name!r}",
             ) from None
         # A retried ADD: start again from scratch rather than trust a half-made endpoint.
-        name = endpoint_name(ctx)
+        name = endpoint_name(ctx.container_id, conf.name)
         try:
             stale = ops.get_endpoint_by_name(name)
             ops.delete_endpoint(stale["ID"], missing_ok=True)
@@ -68,9 +68,10 @@ class HelloPlugin(cniskel.Plugin):
         import hcnpy.ops
         from hcnpy.errors import HcnError, NotFoundError
 
+        conf = ctx.config_as(HelloConf)
         ops = hcnpy.ops.connect(timeout=30)
         try:
-            endpoint = ops.get_endpoint_by_name(endpoint_name(ctx))
+            endpoint = ops.get_endpoint_by_name(endpoint_name(ctx.container_id, conf.name))
             if endpoint.get("HostComputeNamespace"):
                 ops.remove_namespace_endpoint(
                     endpoint["HostComputeNamespace"], endpoint["ID"], missing_ok=True
@@ -84,9 +85,10 @@ class HelloPlugin(cniskel.Plugin):
                                    details=str(exc)) from None
 
 
-def endpoint_name(ctx: cniskel.Context) -> str:
-    """One endpoint per container and interface."""
-    return f"{ctx.container_id}_{ctx.ifname}"
+def endpoint_name(container_id: str, network_name: str) -> str:
+    """One endpoint per container and network, named as the Windows plugins name theirs:
+    ``<container ID>_<network name>`` (the configuration's ``name``)."""
+    return f"{container_id}_{network_name}"
 
 
 def namespace_id(netns: str) -> str:

@@ -37,7 +37,7 @@ def test_add_then_del(ops: hcnpy.ops.Ops) -> None:
     assert added.result is not None
     assert added.result["ips"] == [{"address": "10.10.0.2/24", "gateway": "10.10.0.1",
                                     "interface": 0}]
-    endpoint = ops.get_endpoint_by_name("c1_eth0")
+    endpoint = ops.get_endpoint_by_name("c1_hello")
     assert endpoint["HostComputeNamespace"] == namespace
 
     deleted = run_in_process(HelloPlugin, cni_env("DEL", container_id="c1"), stdin)

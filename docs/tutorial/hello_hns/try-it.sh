@@ -25,7 +25,7 @@ export CNISKEL_CACHE_DIR="$PWD/cache"
 # 4. ADD container c1, publishing port 80 on host port 8080, and look at its endpoint.
 CAP_ARGS='{"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]}' \
     cniskel add hello "$NS" --container-id c1
-hcnpy endpoint show c1_eth0
+hcnpy endpoint show c1_hello
 
 # 5. DEL it, twice: the second DEL finds nothing to delete and still succeeds.
 cniskel del hello "$NS" --container-id c1

@@ -44,6 +44,8 @@ def test_network_commands(hcnpy_cli: Run, tmp_path: Path) -> None:
             "10.1.0.1",
             "--subnet",
             "10.2.0.0/24",
+            "--gateway",
+            "10.2.0.1",
             "--json",
             check=True,
         )
@@ -51,7 +53,7 @@ def test_network_commands(hcnpy_cli: Run, tmp_path: Path) -> None:
     subnets = two_subnets["Ipams"][0]["Subnets"]
     assert [s["IpAddressPrefix"] for s in subnets] == ["10.1.0.0/24", "10.2.0.0/24"]
     assert subnets[0]["Routes"] == [{"NextHop": "10.1.0.1", "DestinationPrefix": "0.0.0.0/0"}]
-    assert "Routes" not in subnets[1]
+    assert subnets[1]["Routes"] == [{"NextHop": "10.2.0.1", "DestinationPrefix": "0.0.0.0/0"}]
     assert two_subnets["Type"] == "L2Bridge"
 
     document = tmp_path / "net.json"
@@ -79,7 +81,9 @@ def test_network_commands(hcnpy_cli: Run, tmp_path: Path) -> None:
     assert hcnpy_cli("network", "delete", "dual", "--missing-ok").returncode == 0
     gone_id = hcnpy_cli("network", "delete", two_subnets["ID"])
     assert gone_id.returncode == 1
-    assert gone_id.stderr.startswith("hcnpy: HcnDeleteNetwork failed: ERROR_NOT_FOUND (0x80070490)")
+    assert gone_id.stderr.strip() == (
+        f'hcnpy: Network ID "{two_subnets["ID"]}" not found: ERROR_NOT_FOUND (0x80070490)'
+    )
 
 
 def test_endpoint_commands(hcnpy_cli: Run) -> None:
@@ -288,6 +292,12 @@ def test_sim_reset_and_version(hcnpy_cli: Run) -> None:
         ["network", "create", "--name", "x", "--subnet", "10.0.0.1/24"],
         ["network", "create", "--name", "x", "--gateway", "10.0.0.1"],
         ["network", "create", "--name", "x", "--subnet", "10.0.0.0/24", "--gateway", "ten"],
+        ["network", "create", "--name", "x", "--subnet", "10.0.0.0/24"],
+        ["network", "create", "--name", "x", "--type", "nat"],
+        ["endpoint", "create", "--network", "n", "--mac", "00:15:5d:52:c0:10"],
+        ["namespace", "show", "not-a-guid"],
+        ["loadbalancer", "delete", "e4"],
+        ["route", "show", "e4"],
         ["endpoint", "create", "--network", "n", "--port-mapping", "80"],
         ["endpoint", "create", "--network", "n", "--ip", "nope"],
         ["endpoint", "create", "--network", "n", "--policy-file", "/no/such/file.json"],
