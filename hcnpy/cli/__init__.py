@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ..backends import known_backends
 from . import endpoint, info, loadbalancer, namespace, network, policy, route, sim
 from .context import Context
 from .errors import EXIT_USAGE, exit_status, one_line
@@ -19,7 +20,7 @@ __all__ = ["build_parser", "main"]
 
 _GROUPS = (info, network, endpoint, namespace, loadbalancer, route, policy, sim)
 #: The values of --backend and HCNPY_BACKEND (what ``hcnpy.ops.connect`` accepts).
-BACKENDS = ("hcn", "sim", "sim-inprocess")
+BACKENDS = known_backends()
 
 EPILOG = f"""\
 objects: NETWORK and ENDPOINT arguments take an ID or a name; namespaces, load balancers

@@ -59,8 +59,9 @@ def why_no_version(ops: Ops, error: HcnError) -> str:
         ops.list_networks(make_query({"ID": _NIL_ID}))
     except HcnError as probe:
         record = probe.error_record
-        if record is not None and record.error:
-            return f"{record.error} ({failure})"
+        why = record and (record.detail or record.error)  # the simulator says which rule
+        if why:
+            return f"{why} ({failure})"
     return str(error)
 
 

@@ -43,7 +43,7 @@ NOT_ON_API_PAGES = {
                                  "route", "sim", "tables", "typed")),
     *(f"hcnpy.sim.{m}" for m in ("addressing", "balancers", "context", "endpoints", "jsondoc",
                                  "namespaces", "networks", "policies", "ports",
-                                 "queries", "routes", "v1schema")),
+                                 "queries", "routes", "v1answers", "v1schema")),
     "cniskel.testing.noop",
     "cniskel.validate",
 }

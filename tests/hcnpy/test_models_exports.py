@@ -11,6 +11,7 @@ import pytest
 import hcnpy
 import hcnpy.models
 import hcnpy.models.policies
+from hcnpy._exports import EXPORTS
 
 ROOT = Path(hcnpy.__file__).parent
 
@@ -56,15 +57,15 @@ def test_touching_network_does_not_load_other_kinds_or_cattrs() -> None:
 
 
 def test_every_exported_name_resolves_to_its_module() -> None:
-    for name, module in hcnpy._EXPORTS.items():
+    for name, module in EXPORTS.items():
         value = getattr(hcnpy, name)
         assert value is getattr(importlib.import_module(module), name)
-    assert sorted(hcnpy.__all__) == sorted(hcnpy._EXPORTS)
+    assert sorted(hcnpy.__all__) == sorted(EXPORTS)
     assert set(hcnpy.__all__) <= set(dir(hcnpy))
 
 
 def test_type_checking_blocks_match_the_table() -> None:
-    assert _type_checking_names(ROOT / "__init__.py") == set(hcnpy._EXPORTS)
+    assert _type_checking_names(ROOT / "__init__.py") == set(EXPORTS)
     for package in (hcnpy.models, hcnpy.models.policies):
         path = Path(package.__file__ or "")
         assert _type_checking_names(path) == set(package.__all__)

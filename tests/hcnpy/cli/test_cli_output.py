@@ -48,9 +48,9 @@ def test_info_does_not_blame_a_cause_it_did_not_see(hcnpy_cli: Run) -> None:
 
 
 def test_help_names_every_backend_and_the_exit_statuses(hcnpy_cli: Run) -> None:
-    from hcnpy import _native
+    from hcnpy import bindings
 
-    assert _native.BACKENDS == BACKENDS
+    assert bindings.backends() == BACKENDS
     text = hcnpy_cli("--help", check=True).stdout
     assert "hcn|sim|sim-inprocess" in text
     for variable in ("HCNPY_BACKEND", "HCNPY_SIM_STATE", "HCNPY_SIM_HNS_VERSION"):

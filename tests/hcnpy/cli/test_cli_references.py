@@ -93,7 +93,8 @@ def test_every_command_takes_an_endpoint_by_name_or_id(
         removed = hcnpy_cli("loadbalancer", "remove-backend", lb, ref, "--json", check=True)
         assert json_out(removed)["HostComputeEndpoints"] == []
         added = hcnpy_cli("loadbalancer", "add-backend", lb, ref, "--json", check=True)
-        assert json_out(added)["HostComputeEndpoints"] == [e4]
+        # HNS answers backend references upper-case (rule load-balancer.endpoints.upper-case)
+        assert json_out(added)["HostComputeEndpoints"] == [e4.upper()]
 
         acl = ["--type", "ACL", "--settings", ACL]
         policy = hcnpy_cli("policy", "add", "--endpoint", ref, *acl, check=True)
