@@ -19,6 +19,7 @@ from .._native import NIL_GUID, guid, new_guid
 from ..features import DEFAULT_SIMULATED_VERSION, Feature, HnsVersion, is_supported
 from ..hresult import HResult, describe
 from .context import Ctx
+from .datapath import DatapathUnavailable, from_environment
 from .faults import FaultInjector, parse_faults
 from .jsondoc import HnsFailure, canon, dumps, fail, parse_document, parse_guid
 from .names import KINDS, c_function
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from .context import ObjectKind
+    from .datapath.datapath import Datapath
     from .state import Transaction, Tx
 
     _T = TypeVar("_T")
@@ -73,12 +75,15 @@ class Engine:
     version persisted by :func:`hcnpy.sim.state.set_version`, else
     :data:`hcnpy.features.DEFAULT_SIMULATED_VERSION`) and ``HCNPY_SIM_FAULTS``. A malformed
     setting raises ``ValueError``; an unusable state file raises
-    :class:`hcnpy.sim.state.StateError`.
+    :class:`hcnpy.sim.state.StateError`. ``HCNPY_SIM_DATAPATH=netns`` mirrors every change into
+    the kernel (:mod:`hcnpy.sim.datapath`), or raises
+    :class:`hcnpy.sim.datapath.DatapathUnavailable` where it cannot run.
     """
 
     state_path: str
     _store: Store | None
     _broken: str | None
+    _datapath: Datapath | None
 
     def __init__(
         self,
@@ -92,6 +97,7 @@ class Engine:
         except ValueError as exc:
             raise ValueError(f"{FAULTS_ENV}: {exc}") from None
         self._setup(resolve_state_path(state_path), version or env_version())
+        self._datapath = from_environment(self.state_path)
         self._faults = FaultInjector(rules)
         self._store = Store(self.state_path)
 
@@ -101,6 +107,7 @@ class Engine:
         self._faults = FaultInjector()
         self._store = None
         self._broken = None
+        self._datapath = None
         self._lock = _thread.RLock()
         self._handles: dict[int, tuple[str, str]] = {}
         self._callbacks: set[int] = set()
@@ -235,6 +242,8 @@ class Engine:
                 ctx = self._v2(tx)
                 oid = self._choose_id(ctx, kind, object_id, body)
                 ops.create(ctx, oid, body, network)
+                if self._datapath is not None:
+                    self._datapath.after_write(ctx.tx, kind, "create", oid)
             return self._new_handle(kind, oid)
 
         return self._guarded(c_function("create", kind), work)
@@ -266,6 +275,8 @@ class Engine:
                 if doc is None:
                     fail(ops.gone, f"{kind} {oid} no longer exists")
                 ops.modify(ctx, oid, doc, body)
+                if self._datapath is not None:
+                    self._datapath.after_write(ctx.tx, kind, "modify", oid)
 
         hresult, _, record = self._guarded(c_function("modify", kind), work)
         return hresult, None, record
@@ -300,6 +311,8 @@ class Engine:
                 if doc is None:
                     fail(HResult.ERROR_NOT_FOUND, f"{kind} {oid} not found: Element not found.")
                 ops.delete(ctx, oid, doc)
+                if self._datapath is not None:
+                    self._datapath.after_write(ctx.tx, kind, "delete", oid)
 
         hresult, _, record = self._guarded(c_function("delete", kind), work)
         return hresult, None, record
@@ -476,7 +489,7 @@ def get_engine() -> Engine:
         if _engine is None or _engine_pid != os.getpid():
             try:
                 _engine = Engine()
-            except (ValueError, StateError) as exc:
+            except (ValueError, StateError, DatapathUnavailable) as exc:
                 _engine = Engine.unavailable(f"the simulated HNS is misconfigured: {exc}")
             _engine_pid = os.getpid()
         return _engine
