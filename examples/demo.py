@@ -10,6 +10,8 @@ change HNS, ``cniskel`` as the container runtime, and the ``nat`` plugin it runs
    passes capability arguments); show the endpoints.
 4. ADD container ``web2`` asking for the same host port: code 71.
 5. DEL both containers (a runtime DELs after a failed ADD too); show that nothing is left.
+6. With the simulator's Linux datapath (root): real pings between two containers, and an ACL
+   blocking one of them (``examples/acl_block_allow.py --datapath``).
 
 Run it with ``make demo`` or ``.venv/bin/python examples/demo.py``.
 """
@@ -72,6 +74,26 @@ def cni_code(stdout: str) -> int | None:
     except ValueError:
         return None
     return value.get("code") if isinstance(value, dict) else None
+
+
+def datapath_step(env: dict[str, str]) -> list[str]:
+    """Step 6: the ACL example with real packets, where this machine can run the datapath."""
+    from hcnpy.sim.datapath import DatapathUnavailable, open_datapath
+
+    try:
+        open_datapath(env["HCNPY_SIM_STATE"])
+    except DatapathUnavailable as exc:
+        print(f"  skipped: {exc}")
+        return []
+    example = [sys.executable, str(Path(__file__).with_name("acl_block_allow.py")), "--datapath"]
+    print(f"{DIM}${RESET} python examples/acl_block_allow.py --datapath")
+    clean = {k: v for k, v in env.items() if k != "HCNPY_SIM_STATE"}
+    proc = subprocess.run(example, env=clean, capture_output=True, text=True, check=False)
+    print("\n".join("  " + line for line in (proc.stdout + proc.stderr).rstrip().splitlines()))
+    blocked = "ping stranger -> web (172.30.0.2): no answer (blocked)"
+    if proc.returncode != 0 or blocked not in proc.stdout or proc.stdout.count("): ok") != 5:
+        return ["the datapath step did not show the ACL blocking exactly one container"]
+    return []
 
 
 def main() -> int:
@@ -137,6 +159,9 @@ def main() -> int:
         if json.loads(out or "[]"):
             failures.append("endpoints are left after DEL")
         run(env, "hcnpy", "namespace", "list")
+
+        heading("6. Real packets: ping between containers, an ACL blocks one (the datapath)")
+        failures += datapath_step(env)
 
         heading("Result")
         if failures:

@@ -18,8 +18,9 @@ NAT network (``NAT``, ``ICS``)            subnet in ``nat_nets4/6``: masqueraded
 ``OutBoundNAT`` without ``Destinations``  ``obnat4/6``: endpoint masqueraded towards outside
 ``OutBoundNAT`` ``Destinations``          ``obnat_dst4/6``: only those destinations
 ``OutBoundNAT`` ``VirtualIP``             ``snat_vip4/6``: that source address instead
-every network                             ``hairpin``: a container reaching a port mapping of
-                                          its own network is masqueraded so replies return
+every network                             ``hairpin4/6``: subnet . bridge; a container
+                                          reaching a port mapping of its own network is
+                                          masqueraded, so the replies come back through the host
 ========================================  ==================================================
 """
 
@@ -49,8 +50,8 @@ for _v, _addr in ((4, "ipv4_addr"), (6, "ipv6_addr")):
         f"snat_vip{_v}": ("map", f"{_addr} : {_addr}", ""),
         f"pm_any{_v}": ("map", f"inet_proto . inet_service : {_addr} . inet_service", ""),
         f"pm_vip{_v}": ("map", f"{_addr} . inet_proto . inet_service : {_addr} . inet_service", ""),
+        f"hairpin{_v}": ("set", f"{_addr} . ifname", "interval"),
     })  # fmt: skip
-SETS["hairpin"] = ("set", "ifname . ifname", "")
 
 #: Set name -> element texts.
 Elements = dict[str, list[str]]
@@ -58,7 +59,11 @@ Elements = dict[str, list[str]]
 
 def _chains() -> str:
     uplink = f'"{HOST_UPLINK}"'
-    post = ["ct status dnat iifname . oifname @hairpin masquerade", f"oifname != {uplink} accept"]
+    post = [
+        "ct status dnat ip saddr . oifname @hairpin4 masquerade",
+        "ct status dnat ip6 saddr . oifname @hairpin6 masquerade",
+        f"oifname != {uplink} accept",
+    ]
     forward = ["ct state established,related accept", "ct status dnat accept"]
     for v, ip in ((4, "ip"), (6, "ip6")):
         post.append(f"{ip} saddr . {ip} daddr @nonat{v} accept")
@@ -113,7 +118,8 @@ def network_elements(networks: Iterable[NetworkView]) -> Elements:
         if target:
             for subnet in network.subnets:
                 _add(elements, f"{target}{subnet.version}", str(subnet))
-        _add(elements, "hairpin", f'"{network.bridge}" . "{network.bridge}"')
+        for subnet in network.subnets:
+            _add(elements, f"hairpin{subnet.version}", f'{subnet} . "{network.bridge}"')
     return elements
 
 
