@@ -80,8 +80,8 @@ def parse_ports(raw: object, where: str) -> list[tuple[int, int]]:
         token = token.strip()
         if not token:
             continue
-        low_text, _, high_text = token.partition("-")
-        if not low_text.strip().isdigit() or (high_text and not high_text.strip().isdigit()):
+        low_text, dash, high_text = token.partition("-")
+        if not low_text.strip().isdigit() or (dash and not high_text.strip().isdigit()):
             raise DatapathError(f"{where}: port {token!r} is not a number or a range a-b")
         low = int(low_text)
         high = int(high_text) if high_text else low

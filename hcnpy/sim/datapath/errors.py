@@ -25,3 +25,5 @@ class DatapathError(HnsFailure):
 
     def __init__(self, message: str) -> None:
         super().__init__(HResult.E_FAIL, f"simulated datapath: {message}")
+        #: What went wrong, without the "simulated datapath: " the error record starts with.
+        self.detail = message

@@ -51,7 +51,7 @@ class Reconciler:
             try:
                 self.networks[oid] = NetworkView.from_doc(oid, doc)
             except DatapathError as exc:
-                self.problems.append(exc.message)
+                self.problems.append(exc.detail)
         for ns_id, endpoint_ids in self.dp._attached(self.state).items():
             for ep_id in endpoint_ids:
                 found = self.state.get("Endpoint", ep_id)
@@ -61,7 +61,7 @@ class Reconciler:
                 try:
                     view = EndpointView.from_doc(ep_id, found, network)
                 except DatapathError as exc:
-                    self.problems.append(exc.message)
+                    self.problems.append(exc.detail)
                     continue
                 self.endpoints[ep_id] = (view, network, ns_id)
 
