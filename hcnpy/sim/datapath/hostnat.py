@@ -2,26 +2,20 @@
 
 The chains never change; everything per network or per endpoint is an element of a set or map,
 so attaching an endpoint only *adds* elements (cheap), and anything else rewrites the elements
-from the state in one atomic transaction. How each HNS setting maps:
+from the state in one atomic transaction. How each HNS setting maps (``table inet hcnsim`` in
+the host namespace):
 
-========================================  ==================================================
-HNS                                       ``table inet hcnsim`` in the host namespace
-========================================  ==================================================
-NAT network (``NAT``, ``ICS``)            subnet in ``nat_nets4/6``: masqueraded towards the
-                                          outside; the outside cannot open connections in
-``Internal``/``Private`` network          subnet in ``isolated4/6``: no traffic to or from
-                                          the outside
-``PortMapping`` without ``VIP``           ``pm_any4/6``: protocol . host port -> endpoint .
-                                          internal port, on every host address
-``PortMapping`` with ``VIP``              ``pm_vip4/6``: the same, on that address only
-``OutBoundNAT`` ``Exceptions``            ``nonat4/6``: endpoint . prefix, never translated
-``OutBoundNAT`` without ``Destinations``  ``obnat4/6``: endpoint masqueraded towards outside
-``OutBoundNAT`` ``Destinations``          ``obnat_dst4/6``: only those destinations
-``OutBoundNAT`` ``VirtualIP``             ``snat_vip4/6``: that source address instead
-every network                             ``hairpin4/6``: subnet . bridge; a container
-                                          reaching a port mapping of its own network is
-                                          masqueraded, so the replies come back through the host
-========================================  ==================================================
+* NAT network (``NAT``, ``ICS``): its subnets in ``nat_nets4/6``, masqueraded towards the
+  outside; the outside cannot open connections into them.
+* ``Internal``/``Private`` network: its subnets in ``isolated4/6``, cut off from the outside.
+* ``PortMapping`` without ``VIP``: ``pm_any4/6``, protocol . host port -> endpoint address .
+  internal port, on every host address; with ``VIP``: ``pm_vip4/6``, on that address only.
+* ``OutBoundNAT``: ``Exceptions`` in ``nonat4/6`` (endpoint . prefix, never translated);
+  without ``Destinations`` the endpoint is in ``obnat4/6`` (everything else masqueraded towards
+  the outside), with them ``obnat_dst4/6`` holds endpoint . destination; ``VirtualIP`` in
+  ``snat_vip4/6`` (that source address instead of the host's).
+* Every network: ``hairpin4/6`` holds subnet . bridge, so a container reaching a port mapping of
+  its own network is masqueraded and the replies come back through the host.
 """
 
 from __future__ import annotations
