@@ -221,3 +221,24 @@ def test_del_removes_connectivity(lab: Lab) -> None:
     lab.sim.ops.delete_namespace(a.namespace_id)
     assert not lab.names.exists(a.netns)
     assert lab.ping(b.netns, "10.0.0.1")
+
+
+def test_dual_stack(lab: Lab) -> None:
+    net = lab.sim.network(
+        "dual", "L2Bridge", (("10.1.0.0/24", "10.1.0.1"), ("fd00:1::/64", "fd00:1::1"))
+    )
+    nat = lab.sim.network("nat6", "NAT", (("10.2.0.0/24", "10.2.0.1"), ("fd00:2::/64", "fd00:2::1")))
+    netns, v6 = {}, {}
+    for name, network in (("a", net), ("b", net), ("c", nat)):
+        endpoint = lab.sim.ops.create_endpoint(network["ID"], {"Name": name})
+        namespace = lab.sim.namespace()
+        lab.sim.ops.add_namespace_endpoint(namespace, endpoint["ID"], refresh=False)
+        netns[name] = lab.names.namespace(namespace)
+        v6[name] = next(c["IpAddress"] for c in endpoint["IpConfigurations"] if ":" in c["IpAddress"])
+    assert lab.ping(netns["a"], v6["b"])
+    assert lab.ping(netns["a"], "fd00:1::1")
+    assert lab.ping(netns["a"], str(world.REMOTE6))
+    assert lab.ping(lab.external, v6["a"])  # L2Bridge: the outside reaches it directly
+    far = lab.listen(lab.external, 7004, bind=str(world.REMOTE6))
+    assert lab.connect(netns["c"], str(world.REMOTE6), 7004) == "hello from 7004"
+    assert far.peer() == str(world.HOST6)  # a NAT network masquerades IPv6 too

@@ -218,8 +218,16 @@ class Datapath:
     def _namespace_created(self, state: StateView, oid: str) -> None:
         netns = self.names.namespace(oid)
         if not self.names.exists(netns):
-            self.kernel.add_namespaces([netns])
-        self.kernel.ip(netns, ["link set lo up"])
+            self.new_namespaces([netns])
+
+    def new_namespaces(self, netns_names: list[str]) -> None:
+        """Create container namespaces: loopback up, no duplicate address detection."""
+        self.kernel.add_namespaces(netns_names)
+        setup = f"{self.kernel.tools.ip} link set lo up"
+        if self.ipv6:
+            setup = f"{world.no_dad()} && {setup}"
+        for netns in netns_names:
+            self.kernel.sh(netns, setup)
 
     def _namespace_deleted(self, state: StateView, oid: str) -> None:
         netns = self.names.namespace(oid)
@@ -349,10 +357,12 @@ class Datapath:
         self.kernel.delete_namespaces([host, external])
         self.kernel.add_namespaces([external, host])
         try:
+            self.kernel.sh(host, world.host_sysctls(self.ipv6))
+            if self.ipv6:
+                self.kernel.sh(external, world.no_dad())
             self.kernel.ip(external, ["link set lo up"])
             self.kernel.ip(host, world.host_lines(external, self.ipv6))
             self.kernel.ip(external, world.external_lines(self.ipv6))
-            self.kernel.sh(host, world.host_sysctls(self.ipv6))
             self.kernel.nft(host, hostnat.table_script())
         except BaseException:
             self.kernel.delete_namespaces([host, external])

@@ -76,11 +76,9 @@ class Reconciler:
         wanted |= {self.names.host, self.names.external}
         present = set(self.names.all_present())
         self.kernel.delete_namespaces(sorted(present - wanted))
-        missing = sorted(wanted - present)
+        missing = sorted(wanted - present - {self.names.host, self.names.external})
         if missing:
-            self.kernel.add_namespaces(missing)
-        for netns in missing:
-            self.kernel.ip(netns, ["link set lo up"])
+            self.dp.new_namespaces(missing)
 
     def _networks(self) -> None:
         present = {
@@ -102,6 +100,7 @@ class Reconciler:
         host = self.dp.host
         # Host ends that belong to no attached endpoint, or to one now in another namespace.
         stale = []
+        kept = set()
         for link in self.kernel.links(host):
             name = str(link.get("ifname"))
             if not names.is_role(name, "host_port"):
@@ -109,20 +108,27 @@ class Reconciler:
             ep_id = names.id_of_interface(name, "host_port", list(self.endpoints))
             if ep_id is None or link.get("ifalias") != self.endpoints[ep_id][2]:
                 stale.append(f"link del {name}")
+            else:
+                kept.add(name)
         self.kernel.ip(host, stale, MISSING)
         by_namespace: dict[str, list[str]] = {}
         for ep_id, (_, _, ns_id) in self.endpoints.items():
             by_namespace.setdefault(ns_id, []).append(ep_id)
         for ns_id, _ in self.state.all("Namespace"):
-            self._namespace(ns_id, by_namespace.get(ns_id, []))
+            self._namespace(ns_id, by_namespace.get(ns_id, []), kept)
 
-    def _namespace(self, ns_id: str, endpoint_ids: list[str]) -> None:
+    def _namespace(self, ns_id: str, endpoint_ids: list[str], host_ports: set[str]) -> None:
         netns = self.names.namespace(ns_id)
         present = {
             str(link["ifname"])
             for link in self.kernel.links(netns)
             if names.is_role(str(link.get("ifname")), "container_port")
         }
+        # An end whose peer is not in the host namespace (a host namespace deleted and rebuilt
+        # while the old one was still being torn down) is rebuilt from scratch.
+        orphans = sorted(p for p in present if "hcsv" + p[4:] not in host_ports)
+        self.kernel.ip(netns, [f"link del {port}" for port in orphans], MISSING)
+        present -= set(orphans)
         host_lines: list[str] = []
         inside: list[str] = []
         wanted_ports = set()

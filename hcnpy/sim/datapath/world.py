@@ -36,6 +36,7 @@ __all__ = [
     "has_ipv6",
     "host_lines",
     "host_sysctls",
+    "no_dad",
 ]
 
 HOST4 = ipaddress.IPv4Address("198.18.0.2")
@@ -88,11 +89,19 @@ def external_lines(ipv6: bool) -> list[str]:
 
 
 def host_sysctls(ipv6: bool) -> str:
-    """The ``sh`` command that makes the host namespace a router."""
+    """The ``sh`` command that makes the host namespace a router (run before any link exists)."""
     command = "echo 1 > /proc/sys/net/ipv4/ip_forward"
     if ipv6:
-        command += " && echo 1 > /proc/sys/net/ipv6/conf/all/forwarding"
+        command += " && echo 1 > /proc/sys/net/ipv6/conf/all/forwarding && " + no_dad()
     return command
+
+
+def no_dad() -> str:
+    """The ``sh`` command that spares a namespace's future interfaces duplicate address
+    detection: a tentative link-local address delays the first IPv6 packet by a second."""
+    return " && ".join(
+        f"echo 0 > /proc/sys/net/ipv6/conf/{which}/accept_dad" for which in ("all", "default")
+    )
 
 
 def external_route(subnet: str) -> str:
