@@ -227,14 +227,18 @@ def test_dual_stack(lab: Lab) -> None:
     net = lab.sim.network(
         "dual", "L2Bridge", (("10.1.0.0/24", "10.1.0.1"), ("fd00:1::/64", "fd00:1::1"))
     )
-    nat = lab.sim.network("nat6", "NAT", (("10.2.0.0/24", "10.2.0.1"), ("fd00:2::/64", "fd00:2::1")))
+    nat = lab.sim.network(
+        "nat6", "NAT", (("10.2.0.0/24", "10.2.0.1"), ("fd00:2::/64", "fd00:2::1"))
+    )
     netns, v6 = {}, {}
     for name, network in (("a", net), ("b", net), ("c", nat)):
         endpoint = lab.sim.ops.create_endpoint(network["ID"], {"Name": name})
         namespace = lab.sim.namespace()
         lab.sim.ops.add_namespace_endpoint(namespace, endpoint["ID"], refresh=False)
         netns[name] = lab.names.namespace(namespace)
-        v6[name] = next(c["IpAddress"] for c in endpoint["IpConfigurations"] if ":" in c["IpAddress"])
+        v6[name] = next(
+            c["IpAddress"] for c in endpoint["IpConfigurations"] if ":" in c["IpAddress"]
+        )
     assert lab.ping(netns["a"], v6["b"])
     assert lab.ping(netns["a"], "fd00:1::1")
     assert lab.ping(netns["a"], str(world.REMOTE6))

@@ -283,7 +283,10 @@ def test_the_machine_is_left_alone(lab: Lab) -> None:
     """A whole lifecycle leaves the machine's own namespace exactly as it was."""
     before = _root_snapshot()
     _nat(lab)
-    conf = {**NAT_CONF, "runtimeConfig": {"portMappings": [{"hostPort": 8080, "containerPort": 80}]}}
+    conf = {
+        **NAT_CONF,
+        "runtimeConfig": {"portMappings": [{"hostPort": 8080, "containerPort": 80}]},
+    }
     a = lab.container("nat", conf, "a")
     assert lab.ping(a.netns, "198.19.0.1")
     lab.delete("nat", conf, a, "a")
