@@ -38,9 +38,13 @@ def register(commands: Any) -> None:
 
 def _reset(ctx: Context) -> int:
     from ..sim import state
+    from ..sim.datapath import from_environment
 
     path = state.resolve_state_path()
+    datapath = from_environment(path)  # with the datapath on, the kernel side goes too
     state.reset(path)
+    if datapath is not None:
+        datapath.cleanup()
     ctx.say(f"Reset simulated HNS state {path}")
     return 0
 

@@ -73,3 +73,12 @@ def test_reconcile_reports_what_it_cannot_mirror(lab: Lab) -> None:
     assert "not mirrored: network" in done.stderr and "overlaps 198.18.0.0/15" in done.stderr
     a = lab.container("nat", NAT_CONF, "a")  # everything else was done
     assert lab.ping(a.netns, "10.0.0.1")
+
+
+def test_reset_takes_the_kernel_side_too(lab: Lab) -> None:
+    lab.sim.network("natNet", "NAT", (("10.0.0.0/16", "10.0.0.1"),))
+    lab.container("nat", NAT_CONF, "a")
+    assert lab.names.all_present()
+    done = lab.cli("sim", "reset")
+    assert done.returncode == 0, done.stderr
+    assert lab.names.all_present() == []

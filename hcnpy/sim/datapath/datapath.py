@@ -239,7 +239,7 @@ class Datapath:
             if names.is_role(str(link.get("ifname")), "container_port")
         ]
         if ports and self.names.exists(self.host):
-            host_ports = ["hcsv" + port[4:] for port in ports]
+            host_ports = [names.host_port_of(port) for port in ports]
             self.kernel.ip(self.host, [f"link del {p}" for p in host_ports], MISSING)
         self.kernel.delete_namespaces([netns])
         if ports and self.names.exists(self.host):
@@ -269,7 +269,7 @@ class Datapath:
     def _remove_ports(self, state: StateView, netns: str, stale: list[tuple[str, str]]) -> None:
         """Take endpoints out of ``netns``: ``stale`` is (their interface, their ID)."""
         if self.names.exists(self.host):
-            host_ports = ["hcsv" + port[4:] for port, _ in stale]
+            host_ports = [names.host_port_of(port) for port, _ in stale]
             self.kernel.ip(self.host, [f"link del {p}" for p in host_ports], MISSING)
         rebuild = False
         acl_scripts = []

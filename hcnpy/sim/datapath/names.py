@@ -25,6 +25,7 @@ __all__ = [
     "bridge",
     "container_port",
     "host_port",
+    "host_port_of",
     "id_of_interface",
     "instance_tag",
     "is_role",
@@ -72,6 +73,11 @@ def host_port(endpoint_id: str) -> str:
 def container_port(endpoint_id: str) -> str:
     """The endpoint's own end of its veth pair, inside the HNS namespace's Linux namespace."""
     return _ROLES["container_port"] + _hex(endpoint_id)
+
+
+def host_port_of(container_port_name: str) -> str:
+    """The host end of the veth pair whose namespace end is ``container_port_name``."""
+    return _ROLES["host_port"] + container_port_name[len(_ROLES["container_port"]) :]
 
 
 def id_of_interface(name: str, role: str, candidates: list[str]) -> str | None:

@@ -126,7 +126,7 @@ class Reconciler:
         }
         # An end whose peer is not in the host namespace (a host namespace deleted and rebuilt
         # while the old one was still being torn down) is rebuilt from scratch.
-        orphans = sorted(p for p in present if "hcsv" + p[4:] not in host_ports)
+        orphans = sorted(p for p in present if names.host_port_of(p) not in host_ports)
         self.kernel.ip(netns, [f"link del {port}" for port in orphans], MISSING)
         present -= set(orphans)
         host_lines: list[str] = []
@@ -141,7 +141,7 @@ class Reconciler:
             else:
                 host_lines += create
             inside += links.endpoint_lines(endpoint, replace=endpoint.port in present)
-        gone = [f"link del hcsv{port[4:]}" for port in sorted(present - wanted_ports)]
+        gone = [f"link del {names.host_port_of(p)}" for p in sorted(present - wanted_ports)]
         self.kernel.ip(self.dp.host, gone, MISSING)
         self.kernel.ip(self.dp.host, host_lines)
         self.kernel.ip(netns, inside)
