@@ -109,6 +109,7 @@ class Datapath:
     # -- helpers ---------------------------------------------------------------------------------
     @property
     def host(self) -> str:
+        """The simulated host's namespace."""
         return self.names.host
 
     def _world_ready(self, state: StateView) -> bool:
@@ -132,7 +133,7 @@ class Datapath:
         network = self._network(state, str(doc.get("HostComputeNetwork", "")))
         return EndpointView.from_doc(endpoint_id, doc, network), network
 
-    def _attached(self, state: StateView) -> dict[str, list[str]]:
+    def attached(self, state: StateView) -> dict[str, list[str]]:
         """Namespace ID -> IDs of the endpoints attached to it."""
         return {
             ns_id: [rid for rtype, rid in state.resources(ns_id) if rtype == "Endpoint"]
@@ -152,7 +153,7 @@ class Datapath:
                 except DatapathError:
                     continue
         parts = [hostnat.network_elements(networks.values())]
-        for endpoints in self._attached(state).values():
+        for endpoints in self.attached(state).values():
             for ep_id in endpoints:
                 found = state.get("Endpoint", ep_id)
                 network = networks.get(str((found or {}).get("HostComputeNetwork")))
@@ -191,10 +192,11 @@ class Datapath:
         if not self.names.exists(self.host):
             return
         self.kernel.ip(self.host, [f"link del {names.bridge(oid)}"], MISSING)
-        self._sync_external_routes(state)
+        self.sync_external_routes(state)
         self.kernel.nft(self.host, hostnat.replace_script(self.host_elements(state)))
 
-    def _sync_external_routes(self, state: StateView) -> None:
+    def sync_external_routes(self, state: StateView) -> None:
+        """Make the outside namespace route exactly the non-NAT networks' subnets to the host."""
         external = self.names.external
         wanted = set()
         for oid, doc in state.all("Network"):

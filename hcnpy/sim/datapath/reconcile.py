@@ -41,7 +41,7 @@ class Reconciler:
         self._world()
         self._namespaces()
         self._networks()
-        self.dp._sync_external_routes(self.state)
+        self.dp.sync_external_routes(self.state)
         self._endpoints()
         self.kernel.nft(self.dp.host, hostnat.rebuild_script(self.dp.host_elements(self.state)))
         return self.problems
@@ -52,7 +52,7 @@ class Reconciler:
                 self.networks[oid] = NetworkView.from_doc(oid, doc)
             except DatapathError as exc:
                 self.problems.append(exc.detail)
-        for ns_id, endpoint_ids in self.dp._attached(self.state).items():
+        for ns_id, endpoint_ids in self.dp.attached(self.state).items():
             for ep_id in endpoint_ids:
                 found = self.state.get("Endpoint", ep_id)
                 network = self.networks.get(str((found or {}).get("HostComputeNetwork")))
