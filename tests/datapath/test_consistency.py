@@ -293,3 +293,11 @@ def test_the_machine_is_left_alone(lab: Lab) -> None:
     lab.datapath.cleanup()
     assert _root_snapshot() == before
     assert not [n for n in list_netns() if lab.names.owns(n)]
+
+
+def test_a_missing_bridge_is_built_when_an_endpoint_needs_it(lab: Lab) -> None:
+    network = _nat(lab)
+    lab.datapath.kernel.ip(lab.host, [f"link del {names.bridge(network['ID'])}"])
+    a = lab.container("nat", NAT_CONF, "a")  # the attach finds no bridge and builds it
+    assert lab.ping(a.netns, "10.0.0.1")
+    assert lab.ping(a.netns, "198.19.0.1")
