@@ -19,12 +19,21 @@ $(STAMP): pyproject.toml examples/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,docs]' -e ./examples
 	touch $@
 
-# Debian's reference CNI plugins (host-local, static) for the interop tests.
+# Debian packages the tests use: the reference CNI plugins (host-local, static) for the
+# interop tests; ip, nft, nsenter and ping for the simulator's datapath (connectivity tests).
+SYSTEM_PROGRAMS := ip:iproute2 nft:nftables nsenter:util-linux ping:iputils-ping
 system-deps:
-	@if [ ! -x $(CNI_BIN_DIR)/host-local ]; then \
+	@missing=""; \
+	[ -x $(CNI_BIN_DIR)/host-local ] || missing="$$missing containernetworking-plugins"; \
+	for pair in $(SYSTEM_PROGRAMS); do \
+	  prog=$${pair%%:*}; \
+	  command -v $$prog >/dev/null 2>&1 || [ -x /usr/sbin/$$prog ] || [ -x /sbin/$$prog ] \
+	    || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containernetworking-plugins >/dev/null; \
-	  else echo "note: $(CNI_BIN_DIR)/host-local missing and cannot apt-get install (not root)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "note: missing Debian packages:$$missing (cannot apt-get install: not root)"; fi; \
 	fi
 
 demo: setup
