@@ -30,16 +30,9 @@ from .tools import find_tools
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, Protocol
+    from typing import Any
 
-    class StateView(Protocol):
-        """The read-only view of the simulator's state the datapath relies on."""
-
-        def get(self, kind: str, oid: str) -> dict[str, Any] | None: ...
-        def all(self, kind: str) -> list[tuple[str, dict[str, Any]]]: ...
-        def namespace_of(self, endpoint_id: str) -> str | None: ...
-        def resources(self, namespace_id: str) -> list[tuple[str, str]]: ...
-        def on_network(self, network_id: str) -> list[str]: ...
+    from .model import StateView
 
 
 __all__ = ["Datapath"]

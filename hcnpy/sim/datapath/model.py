@@ -15,7 +15,16 @@ from .errors import DatapathError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
+
+    class StateView(Protocol):
+        """The read-only view of the simulator's state the datapath relies on."""
+
+        def get(self, kind: str, oid: str) -> dict[str, Any] | None: ...
+        def all(self, kind: str) -> list[tuple[str, dict[str, Any]]]: ...
+        def namespace_of(self, endpoint_id: str) -> str | None: ...
+        def resources(self, namespace_id: str) -> list[tuple[str, str]]: ...
+        def on_network(self, network_id: str) -> list[str]: ...
 
     IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
     IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -17,7 +17,27 @@ from .names import ACL_TABLE_PREFIX, HOST_UPLINK
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .datapath import Datapath, StateView
+    from typing import Protocol
+
+    from .kernel import Kernel
+    from .model import StateView
+    from .names import Names
+
+    class Mirror(Protocol):
+        """What a reconcile run uses of :class:`hcnpy.sim.datapath.datapath.Datapath`."""
+
+        kernel: Kernel
+        names: Names
+
+        @property
+        def host(self) -> str: ...
+        def attached(self, state: StateView) -> dict[str, list[str]]: ...
+        def build_world(self) -> None: ...
+        def new_namespaces(self, netns_names: list[str]) -> None: ...
+        def sync_external_routes(self, state: StateView) -> None: ...
+        def host_elements(
+            self, state: StateView, skip_network: str = "", skip_endpoint: str = ""
+        ) -> hostnat.Elements: ...
 
 __all__ = ["Reconciler"]
 
@@ -25,7 +45,7 @@ __all__ = ["Reconciler"]
 class Reconciler:
     """One reconcile run; :meth:`run` returns what could not be mirrored."""
 
-    def __init__(self, datapath: Datapath, state: StateView) -> None:
+    def __init__(self, datapath: Mirror, state: StateView) -> None:
         self.dp = datapath
         self.state = state
         self.kernel = datapath.kernel
