@@ -1,13 +1,17 @@
-"""JSON the way Go's ``encoding/json`` writes and reports it.
+"""JSON the way Go's ``encoding/json`` reads, writes and reports it.
 
 The reference prints with ``json.MarshalIndent(v, "", "    ")`` (no trailing
-newline), escapes ``<``, ``>``, ``&``, U+2028 and U+2029, and reports decode
-errors in its own words. Matching those keeps our output byte-compatible.
+newline), escapes ``<``, ``>``, ``&``, U+2028 and U+2029, spells backspace and
+form feed ``\\u0008``/``\\u000c``, and reports decode errors in its own words.
+Decoding keeps what Go's decoder needs later: the literal text of every
+non-integer number (:class:`GoFloat`), integers of any length, and strings
+with invalid UTF-8 or unpaired surrogates replaced by U+FFFD as Go does.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,24 +26,124 @@ _GO_ESCAPES = (
 )
 
 
+class GoFloat(float):
+    """A JSON number written with a fraction or an exponent, remembering its ``literal``.
+
+    Go's error messages quote a number as written (``number 1500.0``); the value may be
+    infinite (``1e400``) since Go only rejects it where it decodes it into a number.
+    """
+
+    literal: str
+
+    def __new__(cls, literal: str) -> GoFloat:
+        self = super().__new__(cls, literal)
+        self.literal = literal
+        return self
+
+
+def number_literal(value: int | float) -> str:
+    """The JSON text of a decoded number (the literal for a :class:`GoFloat`)."""
+    if isinstance(value, GoFloat):
+        return value.literal
+    if isinstance(value, int):
+        return _int_text(value)
+    return go_float_text(value)
+
+
+def _int_text(value: int) -> str:
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return str(value)
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+def go_float_text(value: float) -> str:
+    """A float64 as Go's encoder writes it (``1500``, ``1.5``, ``1e+21``, ``1e-7``)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"json: unsupported value: {value}")
+    if value == 0:
+        return "-0" if str(value).startswith("-") else "0"
+    magnitude = abs(value)
+    if 1e-6 <= magnitude < 1e21:
+        text = repr(value)
+        if "e" in text:  # repr uses exponents below 1e-4 and from 1e16 on
+            text = _expand_exponent(text)
+        elif text.endswith(".0"):
+            text = text[:-2]
+        return text
+    mantissa, _, exponent = repr(value).partition("e")
+    if not exponent:
+        mantissa, _, exponent = format(value, "e").partition("e")
+        mantissa = repr(float(mantissa))
+    if mantissa.endswith(".0"):
+        mantissa = mantissa[:-2]
+    sign = "-" if exponent.startswith("-") else "+"
+    digits = exponent.lstrip("+-").lstrip("0") or "0"
+    return f"{mantissa}e{sign}{digits}"
+
+
+def _expand_exponent(text: str) -> str:
+    # "1.2345e+19" -> "12345000000000000000": the shortest digits in positional form.
+    sign = "-" if text.startswith("-") else ""
+    mantissa, _, exponent = text.lstrip("-").partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0") or "0"
+    point = len(whole) + int(exponent) - (len(whole + fraction) - len(digits))
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
 def _escape(text: str) -> str:
     # These characters can only occur inside JSON strings, so a global
     # replacement is safe.
     for raw, escaped in _GO_ESCAPES:
         if raw in text:
             text = text.replace(raw, escaped)
+    if "\\b" in text or "\\f" in text:
+        text = _respell_short_escapes(text)
     return text
 
 
+def _respell_short_escapes(text: str) -> str:
+    out: list[str] = []
+    index = 0
+    while True:
+        found = text.find("\\", index)
+        if found < 0:
+            out.append(text[index:])
+            return "".join(out)
+        out.append(text[index:found])
+        pair = text[found : found + 2]
+        out.append({"\\b": "\\u0008", "\\f": "\\u000c"}.get(pair, pair))
+        index = found + 2
+
+
+def _dumps(value: object, **options: Any) -> str:
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, **options)
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
 def marshal_indent(value: object) -> bytes:
-    """``json.MarshalIndent(value, "", "    ")`` in Go's style (no trailing newline)."""
-    text = json.dumps(value, indent=4, ensure_ascii=False, separators=(",", ": "))
+    """``json.MarshalIndent(value, "", "    ")`` in Go's style (no trailing newline).
+
+    Raises ValueError for a non-finite float, as Go's encoder does.
+    """
+    text = _dumps(value, indent=4, separators=(",", ": "))
     return _escape(text).encode("utf-8", "replace")
 
 
 def marshal(value: object, *, sort_keys: bool = False) -> bytes:
     """Compact ``json.Marshal`` output; ``sort_keys`` mimics marshalling a Go map."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+    text = _dumps(value, separators=(",", ":"), sort_keys=sort_keys)
     return _escape(text).encode("utf-8", "replace")
 
 
@@ -56,6 +160,14 @@ def go_quote(text: str) -> str:
             out.append("\\t")
         elif ch == "\r":
             out.append("\\r")
+        elif ch == "\a":
+            out.append("\\a")
+        elif ch == "\b":
+            out.append("\\b")
+        elif ch == "\f":
+            out.append("\\f")
+        elif ch == "\v":
+            out.append("\\v")
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\x{code:02x}")
         elif ch.isprintable() or ch == " ":
@@ -100,11 +212,44 @@ def _reject_constant(name: str) -> Any:
     raise _BadConstant(name)
 
 
+def _needs_repair(text: str) -> bool:
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+
+
+def _repair(value: Any) -> Any:
+    # Go decodes invalid UTF-8 and unpaired surrogate escapes to U+FFFD, one per byte/escape.
+    if isinstance(value, str):
+        if _needs_repair(value):
+            return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in value)
+        return value
+    if isinstance(value, list):
+        return [_repair(item) for item in value]
+    if isinstance(value, dict):
+        return {_repair(key): _repair(item) for key, item in value.items()}
+    return value
+
+
+def _surrogate_pairs_ok(text: str) -> bool:
+    return "\\ud" not in text and "\\uD" not in text
+
+
 def loads(data: bytes | str) -> Any:
-    """Decode JSON strictly (no NaN/Infinity), raising :class:`GoDecodeError`."""
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    """Decode JSON like Go (no NaN/Infinity, no BOM), raising :class:`GoDecodeError`.
+
+    Numbers with a fraction or exponent become :class:`GoFloat`; integers keep every
+    digit, however many.
+    """
+    if isinstance(data, str):
+        text = data
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "surrogateescape")
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=GoFloat)
     except _BadConstant as exc:
         pos = text.find(str(exc))
         raise GoDecodeError(
@@ -114,9 +259,20 @@ def loads(data: bytes | str) -> Any:
         raise GoDecodeError(_translate(text, exc)) from None
     except RecursionError:
         raise GoDecodeError("exceeded max depth") from None
+    finally:
+        sys.set_int_max_str_digits(limit)
+    if _needs_repair(text) or not _surrogate_pairs_ok(text):
+        value = _repair(value)
+    return value
 
 
 def _quote_char(ch: str) -> str:
+    # Go quotes the offending *byte* as if it were a character (0xEF shows as 'ï').
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # an invalid byte kept by surrogateescape
+        ch = chr(code - 0xDC00)
+    elif code >= 0x80:
+        ch = chr(ch.encode("utf-8", "surrogatepass")[0])
     if ch == "'":
         return "'\\''"
     if ch == '"':
@@ -150,9 +306,14 @@ def _innermost_container(text: str, pos: int) -> str:
     return stack[-1] if stack else ""
 
 
+_GO_SPACE = " \t\n\r"
+
+
 def _translate(text: str, exc: json.JSONDecodeError) -> str:
     msg, pos = exc.msg, exc.pos
-    if not text.strip() or pos >= len(text.rstrip()):
+    if msg.startswith("Unexpected UTF-8 BOM"):
+        return _invalid_char(text, 0, "looking for beginning of value")
+    if not text.strip(_GO_SPACE) or pos >= len(text.rstrip(_GO_SPACE)):
         return "unexpected end of JSON input"
     if msg.startswith("Unterminated string"):
         return "unexpected end of JSON input"
