@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from cniskel._gojson import GoDecodeError, go_quote, go_quote_list, json_kind, loads
+from cniskel._gojson import GoDecodeError, go_quote, go_quote_list, loads
 from cniskel._version import CURRENT, VersionError, greater_than_or_equal
 from cniskel.codes import ErrorCode
 from cniskel.dispatch import version_reply, write
@@ -173,39 +173,27 @@ def _read_stdin(stdin: bytes | IO[bytes]) -> bytes:
     return data if isinstance(data, bytes) else str(data).encode()
 
 
-def _go_struct_error(value: object, field: str) -> str:
-    return f"json: cannot unmarshal {json_kind(value)} into Go struct field .{field} of type string"
+def _decode_as(decoded: object, key: str, gotype: str) -> str:
+    """The string field ``key`` of an anonymous Go struct decoded from ``decoded``."""
+    from cniskel._godecode import STRING, Field, Struct, unmarshal
+
+    value: str = unmarshal(decoded, Struct("", gotype, [Field(key, STRING)]))[key]
+    return value
 
 
-def _lookup(obj: dict[str, object], key: str) -> object:
-    # Go's decoder matches keys case-insensitively; the last match wins.
-    found: object = None
-    for candidate, value in obj.items():
-        if candidate.casefold() == key.casefold():
-            found = value
-    return found
+_NAME_STRUCT = 'struct { Name string "json:\\"name\\"" }'
+_VERSION_STRUCT = 'struct { CNIVersion string "json:\\"cniVersion\\"" }'
 
 
 def _validate_config(data: bytes) -> object:
     prefix = "error unmarshall network config: "
     try:
         decoded = loads(data)
-    except GoDecodeError as exc:
+        name = _decode_as(decoded, "name", _NAME_STRUCT)
+    except Exception as exc:  # a syntax error or a Go type error, worded like Go
         raise CniError(ErrorCode.DECODING_FAILURE, prefix + str(exc)) from None
-    name: object = None
-    if isinstance(decoded, dict):
-        name = _lookup(decoded, "name")
-        if name is not None and not isinstance(name, str):
-            raise CniError(ErrorCode.DECODING_FAILURE, prefix + _go_struct_error(name, "name"))
-    elif decoded is not None:
-        struct = 'struct { Name string "json:\\"name\\"" }'
-        raise CniError(
-            ErrorCode.DECODING_FAILURE,
-            prefix + f"json: cannot unmarshal {json_kind(decoded)} into Go value of type {struct}",
-        )
     if not name:
         raise CniError(ErrorCode.INVALID_NETWORK_CONFIG, "missing network name")
-    assert isinstance(name, str)
     error = validate_network_name(name)
     if error is not None:
         raise error
@@ -213,12 +201,13 @@ def _validate_config(data: bytes) -> object:
 
 
 def _config_version(decoded: object) -> str:
-    value = _lookup(decoded, "cniVersion") if isinstance(decoded, dict) else None
-    if value is not None and not isinstance(value, str):
+    """Go's ``version.ConfigDecoder``: the config's ``cniVersion``, ``""`` meaning 0.1.0."""
+    try:
+        value = _decode_as(decoded, "cniVersion", _VERSION_STRUCT)
+    except Exception as exc:
         raise CniError(
-            ErrorCode.DECODING_FAILURE,
-            "decoding version from network config: " + _go_struct_error(value, "cniVersion"),
-        )
+            ErrorCode.DECODING_FAILURE, f"decoding version from network config: {exc}"
+        ) from None
     return value or "0.1.0"
 
 

@@ -22,7 +22,7 @@ come from :func:`cniskel._gojson.loads`. Decoded structs are dicts keyed by JSON
 
 from __future__ import annotations
 
-from cniskel._gojson import GoFloat, json_kind, number_literal
+from cniskel._gojson import json_kind, number_literal, pairs_of
 from hcnpy.jsonkeys import fold
 
 TYPE_CHECKING = False
@@ -171,7 +171,7 @@ class _Any(Node):
 
     def decode(self, dec: _Decoder, value: Any, current: Any) -> Any:
         if isinstance(value, dict):
-            return {key: self.decode(dec, item, None) for key, item in value.items()}
+            return {key: self.decode(dec, item, None) for key, item in pairs_of(value)}
         if isinstance(value, list):
             return [self.decode(dec, item, None) for item in value]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -200,7 +200,7 @@ class Map(Node):
             dec.save(TypeMismatch(json_kind(value), self.gotype))
             return current
         out = dict(current) if isinstance(current, dict) else {}
-        for key, item in value.items():
+        for key, item in pairs_of(value):
             out[key] = self.elem.decode(dec, item, self.elem.zero())
         return out
 
@@ -275,7 +275,7 @@ class Struct(Node):
             dec.save(TypeMismatch(json_kind(value), self.gotype))
             return current
         out = dict(current) if isinstance(current, dict) else self.zero()
-        for key, item in value.items():
+        for key, item in pairs_of(value):
             spec = self.field_for(key)
             if spec is None:
                 continue
@@ -368,7 +368,7 @@ def go_map_roundtrip(value: Any) -> Any:
     Numbers become float64 re-written in Go's format (``1.0`` is ``1``, a 20-digit integer
     loses precision); object keys come out sorted.
     """
-    from cniskel._gojson import go_float_text
+    from cniskel._gojson import GoFloat, go_float_text
 
     if isinstance(value, dict):
         return {key: go_map_roundtrip(value[key]) for key in sorted(value)}

@@ -170,6 +170,8 @@ def go_quote(text: str) -> str:
             out.append("\\v")
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\x{code:02x}")
+        elif 0xDC80 <= code <= 0xDCFF:  # an invalid byte kept by surrogateescape
+            out.append(f"\\x{code - 0xDC00:02x}")
         elif ch.isprintable() or ch == " ":
             out.append(ch)
         elif code <= 0xFFFF:
@@ -204,6 +206,31 @@ class GoDecodeError(ValueError):
     """A JSON syntax error, worded like Go's ``encoding/json``."""
 
 
+class GoObject(dict):  # type: ignore[type-arg]
+    """A decoded JSON object that repeats a key; :attr:`pairs` keeps them all, in order.
+
+    As a dict it holds the last value of each key. Go's decoder sees every occurrence
+    (an early wrongly-typed one is still an error), so decoders that follow Go iterate
+    :func:`pairs_of` instead.
+    """
+
+    pairs: list[tuple[str, Any]]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    repeated = GoObject(obj)
+    repeated.pairs = pairs
+    return repeated
+
+
+def pairs_of(obj: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every key/value of a decoded object in document order, repeated keys included."""
+    return obj.pairs if isinstance(obj, GoObject) else list(obj.items())
+
+
 class _BadConstant(ValueError):
     pass
 
@@ -225,19 +252,15 @@ def _repair(value: Any) -> Any:
     if isinstance(value, list):
         return [_repair(item) for item in value]
     if isinstance(value, dict):
-        return {_repair(key): _repair(item) for key, item in value.items()}
+        return _object([(_repair(key), _repair(item)) for key, item in pairs_of(value)])
     return value
-
-
-def _surrogate_pairs_ok(text: str) -> bool:
-    return "\\ud" not in text and "\\uD" not in text
 
 
 def loads(data: bytes | str) -> Any:
     """Decode JSON like Go (no NaN/Infinity, no BOM), raising :class:`GoDecodeError`.
 
     Numbers with a fraction or exponent become :class:`GoFloat`; integers keep every
-    digit, however many.
+    digit, however many; an object that repeats a key is a :class:`GoObject`.
     """
     if isinstance(data, str):
         text = data
@@ -249,88 +272,22 @@ def loads(data: bytes | str) -> Any:
     limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
-        value = json.loads(text, parse_constant=_reject_constant, parse_float=GoFloat)
-    except _BadConstant as exc:
-        pos = text.find(str(exc))
-        raise GoDecodeError(
-            _invalid_char(text, max(pos, 0), "looking for beginning of value")
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise GoDecodeError(_translate(text, exc)) from None
-    except RecursionError:
-        raise GoDecodeError("exceeded max depth") from None
+        value = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=GoFloat,
+            object_pairs_hook=_object,
+        )
+    except (_BadConstant, json.JSONDecodeError, RecursionError) as exc:
+        from cniskel._goscan import syntax_error
+
+        raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogateescape")
+        message = syntax_error(raw)
+        if message is None:  # valid for Go, too deep for Python's parser
+            message = "exceeded max depth" if isinstance(exc, RecursionError) else str(exc)
+        raise GoDecodeError(message) from None
     finally:
         sys.set_int_max_str_digits(limit)
-    if _needs_repair(text) or not _surrogate_pairs_ok(text):
+    if _needs_repair(text) or "\\ud" in text or "\\uD" in text:
         value = _repair(value)
     return value
-
-
-def _quote_char(ch: str) -> str:
-    # Go quotes the offending *byte* as if it were a character (0xEF shows as 'ï').
-    code = ord(ch)
-    if 0xDC80 <= code <= 0xDCFF:  # an invalid byte kept by surrogateescape
-        ch = chr(code - 0xDC00)
-    elif code >= 0x80:
-        ch = chr(ch.encode("utf-8", "surrogatepass")[0])
-    if ch == "'":
-        return "'\\''"
-    if ch == '"':
-        return "'\"'"
-    return "'" + go_quote(ch)[1:-1] + "'"
-
-
-def _invalid_char(text: str, pos: int, context: str) -> str:
-    if pos >= len(text):
-        return "unexpected end of JSON input"
-    return f"invalid character {_quote_char(text[pos])} {context}"
-
-
-def _innermost_container(text: str, pos: int) -> str:
-    stack: list[str] = []
-    in_string = escaped = False
-    for ch in text[:pos]:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            stack.append(ch)
-        elif ch in "]}" and stack:
-            stack.pop()
-    return stack[-1] if stack else ""
-
-
-_GO_SPACE = " \t\n\r"
-
-
-def _translate(text: str, exc: json.JSONDecodeError) -> str:
-    msg, pos = exc.msg, exc.pos
-    if msg.startswith("Unexpected UTF-8 BOM"):
-        return _invalid_char(text, 0, "looking for beginning of value")
-    if not text.strip(_GO_SPACE) or pos >= len(text.rstrip(_GO_SPACE)):
-        return "unexpected end of JSON input"
-    if msg.startswith("Unterminated string"):
-        return "unexpected end of JSON input"
-    if msg.startswith("Invalid control character"):
-        return _invalid_char(text, pos, "in string literal")
-    if msg.startswith("Invalid \\escape") or msg.startswith("Invalid \\uXXXX"):
-        return _invalid_char(text, pos + 1, "in string escape code")
-    if msg.startswith("Expecting property name"):
-        return _invalid_char(text, pos, "looking for beginning of object key string")
-    if msg.startswith("Expecting ':'"):
-        return _invalid_char(text, pos, "after object key")
-    if msg.startswith("Expecting ','"):
-        if _innermost_container(text, pos) == "{":
-            return _invalid_char(text, pos, "after object key:value pair")
-        return _invalid_char(text, pos, "after array element")
-    if msg.startswith("Extra data"):
-        return _invalid_char(text, pos, "after top-level value")
-    if msg.startswith("Expecting value"):
-        return _invalid_char(text, pos, "looking for beginning of value")
-    return msg

@@ -103,22 +103,33 @@ def split_path_list(value: str, separator: str = os.pathsep) -> list[str]:
 
 
 def parse_prev_result(raw_config: Mapping[str, object], config_version: str) -> Result | None:
-    """Go's ``version.ParsePrevResult``: a missing ``cniVersion`` means the config's."""
+    """Go's ``version.ParsePrevResult`` after decoding the config into ``types.NetConf``.
+
+    ``prevResult`` goes through Go's ``map[string]interface{}``: numbers become float64
+    (``1.0`` is ``1``; a number beyond float64 is an error), keys are sorted, a missing
+    or empty ``CNIVersion`` key (exactly so spelt) is set to ``config_version``, and the
+    result is created in ``config_version``. Errors are :class:`~cniskel.CniError` code 6
+    ``could not parse prevResult: ...`` with Go's wording.
+    """
+    from cniskel import _resultcodec
+    from cniskel._godecode import ANY, Field, Map, Struct, go_map_roundtrip, unmarshal
     from cniskel.codes import ErrorCode
     from cniskel.errors import CniError
-    from cniskel.result import Result, ResultError
+    from cniskel.result import ResultError
 
-    raw = raw_config.get("prevResult")
+    schema = Struct("NetConf", "types.NetConf", [Field("prevResult", Map(ANY, _MAP_TYPE))])
+    try:
+        raw = unmarshal(raw_config, schema)["prevResult"]
+    except Exception as exc:  # a Go type error (float64 overflow, not an object)
+        raise CniError(ErrorCode.DECODING_FAILURE, f"could not parse prevResult: {exc}") from None
     if raw is None:
         return None
-    if not isinstance(raw, dict):
-        raise CniError(
-            ErrorCode.DECODING_FAILURE, "could not parse prevResult: prevResult is not an object"
-        )
-    data = dict(raw)
-    if not any(key.casefold() == "cniversion" for key in data):
-        data["cniVersion"] = config_version
+    if raw.get("CNIVersion", "") == "":
+        raw["CNIVersion"] = config_version
     try:
-        return Result.from_dict(data, config_version)
+        return _resultcodec.decode(go_map_roundtrip(raw), config_version)
     except ResultError as exc:
         raise CniError(ErrorCode.DECODING_FAILURE, f"could not parse prevResult: {exc}") from None
+
+
+_MAP_TYPE = "map[string]interface {}"

