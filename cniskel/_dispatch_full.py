@@ -12,9 +12,9 @@ import os
 import sys
 
 from cniskel._gojson import GoDecodeError, go_quote, go_quote_list, loads
+from cniskel._reply import version_reply, write
 from cniskel._version import CURRENT, VersionError, greater_than_or_equal
 from cniskel.codes import ErrorCode
-from cniskel.dispatch import version_reply, write
 from cniskel.errors import CniError
 from cniskel.validate import validate_container_id, validate_interface_name, validate_network_name
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import IO
 
+    from cniskel._types import PluginLike as Plugin
     from cniskel.context import Context
-    from cniskel.plugin import Plugin
 
 _VERBS = ("ADD", "CHECK", "DEL")
 _ALL_VERBS = ("ADD", "CHECK", "DEL", "GC", "STATUS")
@@ -257,7 +257,7 @@ def _check_version_and_call(
     method = _callback(plugin, command)
     if method is None:
         return b""
-    ctx = _context(plugin, command, invocation, decoded, config_version)
+    ctx = _context(plugin, command, invocation, decoded, config_version, stderr)
     outcome = _call(method, ctx, stderr, guard_stdout)
     if command != "ADD" or outcome is None:
         return b""
@@ -276,32 +276,56 @@ def _check_version_and_call(
 
 
 def _callback(plugin: Plugin, command: str) -> Callable[[Context], object] | None:
-    from cniskel.plugin import Plugin
-
     name = {"ADD": "add", "DEL": "delete", "CHECK": "check", "GC": "gc", "STATUS": "status"}[
         command
     ]
-    method = getattr(plugin, name)
-    if getattr(type(plugin), name, None) is getattr(Plugin, name):
+    if getattr(getattr(type(plugin), name, None), "_cniskel_default_verb", False):
         return None  # not overridden: the reference's nil callback
-    return method  # type: ignore[no-any-return]
+    method: Callable[[Context], object] = getattr(plugin, name)
+    return method
 
 
 def _context(
-    plugin: Plugin, command: str, invocation: _Invocation, decoded: object, version: str
+    plugin: Plugin,
+    command: str,
+    invocation: _Invocation,
+    decoded: object,
+    version: str,
+    stderr: IO[bytes] | IO[str],
 ) -> Context:
+    from cniskel.args import ArgsError, CniArgs
     from cniskel.context import Context
     from cniskel.netconf import NetConf
 
-    config_class = plugin.config_class or NetConf
-    config = config_class.from_dict(decoded)
+    raw = decoded if isinstance(decoded, dict) else {}
+    if plugin.parse_config:
+        config_class = plugin.config_class or NetConf
+        config = config_class.from_dict(raw)
+        if plugin.unknown_config_keys != "ignore":
+            from cniskel.keycheck import check_keys
+
+            check_keys(
+                raw,
+                config_class.known_keys(),
+                mode=plugin.unknown_config_keys,
+                fold=config_class.case_insensitive_keys,
+                stderr=stderr,
+            )
+    else:
+        config = NetConf.skeleton(raw)
     env = invocation.env
+    args = CniArgs(env["CNI_ARGS"])
+    if plugin.args_class is not None:
+        try:
+            args.typed = plugin.args_class.load(args.raw)
+        except ArgsError as exc:
+            raise CniError(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, str(exc)) from None
     return Context(
         command=command,
         container_id=env["CNI_CONTAINERID"],
         netns=env["CNI_NETNS"],
         ifname=env["CNI_IFNAME"],
-        args=env["CNI_ARGS"],
+        args=args,
         path=env["CNI_PATH"],
         netns_override=env["CNI_NETNS_OVERRIDE"],
         stdin=invocation.stdin,
@@ -333,10 +357,16 @@ def _call(
         text = "".join(traceback.format_exception(exc))
         with contextlib.suppress(OSError):
             write(stderr, f"cniskel: unhandled error in {ctx.command}:\n{text}".encode())
-        raise CniError(ErrorCode.INTERNAL, str(exc) or type(exc).__name__) from None
+        raise CniError(ErrorCode.INTERNAL, describe_exception(exc)) from None
     finally:
         if guard_stdout:
             sys.stdout = saved
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``KeyError: 'sctp'``: the exception's type and text, for a code-999 message."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _check_netns(plugin: Plugin, values: dict[str, str]) -> None:

@@ -13,6 +13,23 @@ from __future__ import annotations
 import json
 import sys
 
+from cniskel._goquote import go_quote, go_quote_list
+
+__all__ = [
+    "GoDecodeError",
+    "GoFloat",
+    "GoObject",
+    "go_float_text",
+    "go_quote",
+    "go_quote_list",
+    "json_kind",
+    "loads",
+    "marshal",
+    "marshal_indent",
+    "number_literal",
+    "pairs_of",
+]
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -132,59 +149,24 @@ def _dumps(value: object, **options: Any) -> str:
         sys.set_int_max_str_digits(limit)
 
 
+def _encode(text: str) -> bytes:
+    # Go writes an invalid byte of a string (kept here as a surrogate) as U+FFFD.
+    if _needs_repair(text):
+        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return text.encode("utf-8")
+
+
 def marshal_indent(value: object) -> bytes:
     """``json.MarshalIndent(value, "", "    ")`` in Go's style (no trailing newline).
 
     Raises ValueError for a non-finite float, as Go's encoder does.
     """
-    text = _dumps(value, indent=4, separators=(",", ": "))
-    return _escape(text).encode("utf-8", "replace")
+    return _encode(_escape(_dumps(value, indent=4, separators=(",", ": "))))
 
 
 def marshal(value: object, *, sort_keys: bool = False) -> bytes:
     """Compact ``json.Marshal`` output; ``sort_keys`` mimics marshalling a Go map."""
-    text = _dumps(value, separators=(",", ":"), sort_keys=sort_keys)
-    return _escape(text).encode("utf-8", "replace")
-
-
-def go_quote(text: str) -> str:
-    """Go's ``strconv.Quote`` for printable text (``%q``)."""
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\a":
-            out.append("\\a")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\v":
-            out.append("\\v")
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        elif 0xDC80 <= code <= 0xDCFF:  # an invalid byte kept by surrogateescape
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def go_quote_list(items: list[str] | tuple[str, ...]) -> str:
-    """Go's ``%q`` of a ``[]string``: ``["a" "b"]``."""
-    return "[" + " ".join(go_quote(item) for item in items) + "]"
+    return _encode(_escape(_dumps(value, separators=(",", ":"), sort_keys=sort_keys)))
 
 
 def json_kind(value: object) -> str:

@@ -28,7 +28,7 @@ class _Stop(Exception):
 
 def quote_byte(byte: int) -> str:
     """Go's ``quoteChar``: the byte shown as the character of the same number."""
-    from cniskel._gojson import go_quote
+    from cniskel._goquote import go_quote
 
     if byte == ord("'"):
         return "'\\''"

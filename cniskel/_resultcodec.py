@@ -9,6 +9,7 @@ interface and route fields. See docs/cniskel/divergences.md.
 
 from __future__ import annotations
 
+from cniskel._addr import ResultError, parse_cidr, parse_ip
 from cniskel._godecode import (
     BOOL,
     INT,
@@ -26,20 +27,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from cniskel.result import DNS, Result, Route
-
 _ = BOOL  # re-exported for schema authors
 
 
 def _ipnet(raw: Any) -> Any:
-    from cniskel.result import parse_cidr
-
     return parse_cidr(unmarshal(raw, STRING))
 
 
 def _ip(text: str) -> Any:
-    from cniskel.result import parse_ip
-
     return None if text == "" else parse_ip(text)
 
 
@@ -143,10 +138,13 @@ SUPPORTED = {
 _SCHEMAS = {"020": RESULT_020, "040": RESULT_040, "100": RESULT_100, "110": RESULT_110}
 
 
-def decode(data: Any, version: str) -> Result:
-    """Go's ``create.Create(version, bytes)`` on an already-parsed document."""
+def decode(data: Any, version: str) -> tuple[str, str, dict[str, Any]]:
+    """Go's ``create.Create(version, bytes)`` on an already-parsed document.
+
+    Returns the result family (``"020"``, ``"040"``, ``"100"``, ``"110"``), the embedded
+    ``cniVersion`` and the decoded struct; raises :class:`ResultError` in Go's words.
+    """
     from cniskel._gojson import go_quote
-    from cniskel.result import DNS, Interface, IPConfig, Result, ResultError, Route
 
     entry = SUPPORTED.get(version)
     if entry is None:
@@ -154,9 +152,7 @@ def decode(data: Any, version: str) -> Result:
     family, accepted = entry
     try:
         decoded = unmarshal(data, _SCHEMAS[family])
-    except ValueError as exc:
-        raise ResultError(str(exc)) from None
-    except Exception as exc:  # TypeMismatch
+    except Exception as exc:  # a Go type error or an address that does not parse
         raise ResultError(str(exc)) from None
     embedded = decoded["cniVersion"]
     if embedded not in accepted:
@@ -164,80 +160,31 @@ def decode(data: Any, version: str) -> Result:
         raise ResultError(
             f"result type supports [{listed}] but unmarshalled CNIVersion is {go_quote(embedded)}"
         )
-    dns = _dns(decoded["dns"], DNS)
-    if family == "020":
-        result = Result(embedded or "0.1.0", dns=dns)
-        for key, block_version in (("ip4", "4"), ("ip6", "6")):
-            block = decoded[key]
-            if block is None:
-                continue
-            result.ips.append(
-                _ipconfig(block["ip"], block["gateway"], None, block_version, IPConfig)
-            )
-            for route in block["routes"] or ():
-                item = _route(route, Route)
-                item._bucket = key
-                result.routes.append(item)
-        return result
-    result = Result(embedded, dns=dns)
-    for intf in decoded["interfaces"] or ():
-        if intf is None:
-            raise ResultError("interfaces: null entry")
-        result.interfaces.append(
-            Interface(
-                intf["name"],
-                intf["mac"],
-                intf.get("mtu", 0),
-                intf["sandbox"],
-                intf.get("socketPath", ""),
-                intf.get("pciID", ""),
-            )
-        )
-    for ip in decoded["ips"] or ():
-        if ip is None:
-            raise ResultError("ips: null entry")
-        declared: str | None = ip["version"] if family == "040" else None
-        result.ips.append(
-            _ipconfig(ip["address"], ip["gateway"], ip["interface"], declared, IPConfig)
-        )
-    for route in decoded["routes"] or ():
-        if route is None:
-            raise ResultError("routes: null entry")
-        result.routes.append(_route(route, Route))
-    return result
+    return family, embedded, decoded
 
 
-def _missing(what: str) -> Exception:
-    from cniskel.result import ResultError
-
-    # Go would keep a nil network and print "<nil>"; see docs/cniskel/divergences.md.
-    return ResultError(f"invalid CIDR address: {what}")
-
-
-def _ipconfig(address: Any, gateway: Any, interface: Any, version: Any, cls: Any) -> Any:
-    if address is None:
-        raise _missing("")
-    return cls(address, gateway, interface, version)
+def decode_dns(data: Any) -> dict[str, Any]:
+    """A ``dns`` object decoded like Go's ``types.DNS``."""
+    try:
+        decoded: dict[str, Any] = unmarshal(data, DNS_STRUCT)
+    except Exception as exc:
+        raise ResultError(str(exc)) from None
+    return decoded
 
 
-def _route(decoded: dict[str, Any], cls: type[Route]) -> Route:
-    if decoded["dst"] is None:
-        raise _missing("")
-    return cls(
-        decoded["dst"],
-        decoded["gw"],
-        decoded.get("mtu", 0),
-        decoded.get("advmss", 0),
-        decoded.get("priority", 0),
-        decoded.get("table"),
-        decoded.get("scope"),
-    )
+def decode_route(data: Any) -> dict[str, Any]:
+    """A route object decoded like Go's ``types.Route`` (1.1.0 fields included)."""
+    try:
+        decoded: dict[str, Any] = unmarshal(data, _ROUTE_110)
+    except Exception as exc:
+        raise ResultError(str(exc)) from None
+    return decoded
 
 
-def _dns(decoded: dict[str, Any], cls: type[DNS]) -> DNS:
-    return cls(
-        decoded["nameservers"] or (),
-        decoded["domain"],
-        decoded["search"] or (),
-        decoded["options"] or (),
-    )
+def embedded_version(data: Any) -> str:
+    """Go's ``create.DecodeVersion``: the document's ``cniVersion``, ``""`` meaning 0.1.0."""
+    try:
+        value: str = unmarshal(data, VERSION_ONLY)["cniVersion"]
+    except Exception as exc:
+        raise ResultError(f"decoding version from network config: {exc}") from None
+    return value or "0.1.0"

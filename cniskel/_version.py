@@ -45,7 +45,7 @@ def parse_version(value: str) -> tuple[int, int, int]:
 
 def _quote(text: str) -> str:
     # Error path only: the quoting module is not needed to answer VERSION.
-    from cniskel._gojson import go_quote
+    from cniskel._goquote import go_quote
 
     return go_quote(text)
 

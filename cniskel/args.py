@@ -29,7 +29,7 @@ class ArgsError(ValueError):
 
 
 def _quote(text: str) -> str:
-    from cniskel._gojson import go_quote
+    from cniskel._goquote import go_quote
 
     return go_quote(text)
 
@@ -90,7 +90,7 @@ class NetIP:
         if text == "":
             self.address = None
             return
-        from cniskel.result import ResultError, parse_ip
+        from cniskel._addr import ResultError, parse_ip
 
         try:
             self.address = parse_ip(text)
@@ -172,15 +172,24 @@ class K8sArgs(CommonArgs):
 
 
 class CniArgs:
-    """``CNI_ARGS`` as the plugin received it: :attr:`raw` plus parsed access."""
+    """``CNI_ARGS`` as the plugin received it: :attr:`raw` plus parsed access.
+
+    Every view is parsed once and cached. :attr:`typed` is the instance of the
+    plugin's ``args_class`` (None without one).
+    """
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
+        self.typed: ArgsSpec | None = None
+        self._pairs: list[tuple[str, str]] | None = None
+        self._loaded: dict[type, ArgsSpec] = {}
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
         """The pairs in order (raises :class:`ArgsError` for a malformed string)."""
-        return split_pairs(self.raw)
+        if self._pairs is None:
+            self._pairs = split_pairs(self.raw)
+        return list(self._pairs)
 
     def as_dict(self) -> dict[str, str]:
         """Pairs as a dict; a repeated key keeps its last value."""
@@ -191,8 +200,14 @@ class CniArgs:
         return self.as_dict().get(key, default)
 
     def load(self, spec: type[A]) -> A:
-        """Typed access with the reference's semantics; see :class:`ArgsSpec`."""
-        return spec.load(self.raw)
+        """Typed access with the reference's semantics (parsed once per spec)."""
+        if isinstance(self.typed, spec):
+            return self.typed
+        cached = self._loaded.get(spec)
+        if cached is None:
+            cached = self._loaded[spec] = spec.load(self.raw)
+        assert isinstance(cached, spec)
+        return cached
 
     @property
     def k8s(self) -> K8sArgs:

@@ -7,24 +7,33 @@ loaded on first use.
 
 from __future__ import annotations
 
+from cniskel._addr import ResultError, parse_cidr, parse_ip
 from cniskel._version import (
     LEGACY_RESULT_VERSIONS,
     V04_RESULT_VERSIONS,
     V1_RESULT_VERSIONS,
 )
 
+__all__ = [
+    "DNS",
+    "IPConfig",
+    "Interface",
+    "Result",
+    "ResultError",
+    "Route",
+    "family_of",
+    "parse_cidr",
+    "parse_ip",
+]
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
-    from typing import TypeAlias
+    from typing import Any, TypeAlias
 
     IPAddress: TypeAlias = IPv4Address | IPv6Address
     IPCidr: TypeAlias = IPv4Interface | IPv6Interface
-
-
-class ResultError(ValueError):
-    """A result that cannot be decoded or converted (worded like the reference)."""
 
 
 def family_of(version: str) -> str:
@@ -36,47 +45,6 @@ def family_of(version: str) -> str:
     if version in V1_RESULT_VERSIONS:
         return "100"
     return ""
-
-
-# --- addresses ---------------------------------------------------------------
-
-
-def parse_cidr(value: object) -> IPCidr:
-    """Parse ``"addr/prefix"`` keeping host bits (Go ``types.ParseCIDR``)."""
-    import ipaddress
-
-    if not isinstance(value, str):
-        raise ResultError(f"invalid CIDR address: {value}")
-    address, sep, prefix = value.partition("/")
-    if not sep or not (prefix.isascii() and prefix.isdigit()) or "%" in address:
-        raise ResultError(f"invalid CIDR address: {value}")
-    try:
-        cidr: IPCidr = ipaddress.ip_interface(value)
-    except ValueError:
-        raise ResultError(f"invalid CIDR address: {value}") from None
-    if isinstance(cidr, ipaddress.IPv6Interface):
-        mapped = cidr.ip.ipv4_mapped
-        if mapped is not None:
-            # Go keeps an IPv4-mapped address as IPv4 with the last 32 bits of the mask:
-            # ::ffff:10.1.2.3/120 is 10.1.2.3/24 and anything below /96 is /0.
-            bits = max(cidr.network.prefixlen - 96, 0)
-            return ipaddress.IPv4Interface(f"{mapped}/{bits}")
-    return cidr
-
-
-def parse_ip(value: object) -> IPAddress:
-    """Parse a bare IP address (Go ``net.ParseIP``)."""
-    import ipaddress
-
-    if not isinstance(value, str) or "%" in value:
-        raise ResultError(f"invalid IP address: {value}")
-    try:
-        address: IPAddress = ipaddress.ip_address(value)
-    except ValueError:
-        raise ResultError(f"invalid IP address: {value}") from None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
 
 
 def _cidr(value: str | IPCidr) -> IPCidr:
@@ -151,14 +119,9 @@ class DNS(_Record):
     @classmethod
     def from_dict(cls, data: object) -> DNS:
         """Decode a ``dns`` object like Go's ``types.DNS``; ``null`` is empty."""
-        from cniskel import _resultcodec
-        from cniskel._godecode import unmarshal
+        from cniskel._resultcodec import decode_dns
 
-        try:
-            decoded = unmarshal(data, _resultcodec.DNS_STRUCT)
-        except Exception as exc:
-            raise ResultError(str(exc)) from None
-        return _resultcodec._dns(decoded, cls)
+        return _dns(decode_dns(data))
 
 
 class Interface(_Record):
@@ -283,14 +246,9 @@ class Route(_Record):
     @classmethod
     def from_dict(cls, data: object) -> Route:
         """Decode a route object like Go's ``types.Route`` (1.1.0 fields included)."""
-        from cniskel import _resultcodec
-        from cniskel._godecode import unmarshal
+        from cniskel._resultcodec import decode_route
 
-        try:
-            decoded = unmarshal(data, _resultcodec.ROUTE_110)
-        except Exception as exc:
-            raise ResultError(str(exc)) from None
-        return _resultcodec._route(decoded, cls)
+        return _route(decode_route(data))
 
 
 class Result(_Record):
@@ -502,11 +460,11 @@ class Result(_Record):
         belong to the same type. ``data`` comes from :func:`cniskel._gojson.loads`
         (or plain ``json``); keys match like Go's decoder.
         """
-        from cniskel import _resultcodec
+        from cniskel._resultcodec import decode, embedded_version
 
         if version is None:
-            version = _embedded_version(data)
-        return _resultcodec.decode(data, version)
+            version = embedded_version(data)
+        return _build(*decode(data, version))
 
     @classmethod
     def from_json(cls, data: bytes | str, version: str | None = None) -> Result:
@@ -520,16 +478,81 @@ class Result(_Record):
         return cls.from_dict(decoded, version)
 
 
-def _embedded_version(data: object) -> str:
-    """Go's ``create.DecodeVersion``: the document's ``cniVersion``, ``""`` meaning 0.1.0."""
-    from cniskel._godecode import unmarshal
-    from cniskel._resultcodec import VERSION_ONLY as _VERSION_ONLY
+def _build(family: str, embedded: str, decoded: dict[str, Any]) -> Result:
+    """A :class:`Result` from a decoded Go result struct."""
+    dns = _dns(decoded["dns"])
+    if family == "020":
+        result = Result(embedded or "0.1.0", dns=dns)
+        for key, block_version in (("ip4", "4"), ("ip6", "6")):
+            block = decoded[key]
+            if block is None:
+                continue
+            result.ips.append(_ipconfig(block["ip"], block["gateway"], None, block_version))
+            for raw in block["routes"] or ():
+                route = _route(raw)
+                route._bucket = key
+                result.routes.append(route)
+        return result
+    result = Result(embedded, dns=dns)
+    for intf in _entries(decoded["interfaces"], "interfaces"):
+        result.interfaces.append(
+            Interface(
+                intf["name"],
+                intf["mac"],
+                intf.get("mtu", 0),
+                intf["sandbox"],
+                intf.get("socketPath", ""),
+                intf.get("pciID", ""),
+            )
+        )
+    for ip in _entries(decoded["ips"], "ips"):
+        declared: str | None = ip["version"] if family == "040" else None
+        result.ips.append(_ipconfig(ip["address"], ip["gateway"], ip["interface"], declared))
+    for raw in _entries(decoded["routes"], "routes"):
+        result.routes.append(_route(raw))
+    return result
 
-    try:
-        decoded = unmarshal(data, _VERSION_ONLY)
-    except Exception as exc:
-        raise ResultError(f"decoding version from network config: {exc}") from None
-    return decoded["cniVersion"] or "0.1.0"
+
+def _entries(items: list[Any] | None, where: str) -> list[Any]:
+    # Go keeps a null entry as a nil pointer and crashes on it later; refuse it here.
+    for item in items or ():
+        if item is None:
+            raise ResultError(f"{where}: null entry")
+    return items or []
+
+
+def _missing_address() -> ResultError:
+    # Go would keep a nil network and print "<nil>"; see docs/cniskel/divergences.md.
+    return ResultError("invalid CIDR address: ")
+
+
+def _ipconfig(address: Any, gateway: Any, interface: Any, version: str | None) -> IPConfig:
+    if address is None:
+        raise _missing_address()
+    return IPConfig(address, gateway, interface, version)
+
+
+def _route(decoded: dict[str, Any]) -> Route:
+    if decoded["dst"] is None:
+        raise _missing_address()
+    return Route(
+        decoded["dst"],
+        decoded["gw"],
+        decoded.get("mtu", 0),
+        decoded.get("advmss", 0),
+        decoded.get("priority", 0),
+        decoded.get("table"),
+        decoded.get("scope"),
+    )
+
+
+def _dns(decoded: dict[str, Any]) -> DNS:
+    return DNS(
+        decoded["nameservers"] or (),
+        decoded["domain"],
+        decoded["search"] or (),
+        decoded["options"] or (),
+    )
 
 
 def _sorted(obj: dict[str, object]) -> dict[str, object]:

@@ -16,7 +16,7 @@ import hashlib
 import os
 import sys
 
-from cniskel import invoke
+import cniskel.invoke as invoke
 from cniskel._gojson import GoDecodeError, loads, marshal, marshal_indent
 from cniskel._version import VersionError, greater_than_or_equal
 from cniskel.cache import DEFAULT_CACHE_DIR, ResultCache

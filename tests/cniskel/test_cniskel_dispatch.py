@@ -428,7 +428,7 @@ def test_cni_error_from_a_verb_is_printed_as_is() -> None:
 
 def test_other_exceptions_become_code_999_with_traceback_on_stderr() -> None:
     outcome = run(Raising(RuntimeError("disk on fire")), dict(FULL, CNI_COMMAND="ADD"))
-    assert error_of(outcome) == {"code": 999, "msg": "disk on fire"}
+    assert error_of(outcome) == {"code": 999, "msg": "RuntimeError: disk on fire"}
     assert b"Traceback" in outcome.stderr
     assert b"RuntimeError: disk on fire" in outcome.stderr
 

@@ -69,8 +69,14 @@ NUMBER_LITERALS = st.sampled_from(
     ]
 ).map(Lit)
 
+#: Characters whose printability Go 1.19 (Unicode 13) and this Python agree on; code
+#: points assigned later are a documented divergence (docs/cniskel/divergences.md).
+CHARACTERS = st.one_of(
+    st.characters(max_codepoint=0x24F),
+    st.sampled_from("\u0130\u017f\u212a\u0391\u03a3\u03c2\u4e2d\u200b\u2028\u00a0\ufeff\U0001f600"),
+)
 TEXT = st.one_of(
-    st.text(max_size=8),
+    st.text(CHARACTERS, max_size=8),
     st.sampled_from(["", "eth0", "net1", "<&>", "a\u2028b", "\x00\x01\b\f", "ünï", "\\"]),
 )
 

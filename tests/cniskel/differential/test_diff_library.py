@@ -19,7 +19,7 @@ from cniskel.result import ResultError
 
 from .conftest import PROFILE
 from .goref import Oracle, b64, unb64
-from .jsongen import Lit, Obj, build, dump, junk
+from .jsongen import CHARACTERS, Lit, Obj, build, dump, junk
 from .results_gen import result_document
 
 # --- CNI_ARGS ------------------------------------------------------------------------
@@ -40,7 +40,7 @@ ARG_VALUES = st.one_of(
         ["", "1", "0", "true", "TRUE", "False", "yes", "10.1.2.3", "::1", "::ffff:1.2.3.4"]
     ),
     st.sampled_from(["fe80::1%eth0", "01.2.3.4", "x y", "\t", "\x7f", "é", "İ", "\u200b"]),
-    st.text(alphabet=st.characters(blacklist_characters=";=\x00"), max_size=6),
+    st.text(CHARACTERS.filter(lambda ch: ch not in ";=\x00"), max_size=6),
 )
 
 
@@ -62,11 +62,16 @@ def args_strings(draw: st.DrawFn) -> bytes:
     return text
 
 
+def as_go_text(text: str) -> str:
+    """``text`` as the oracle's JSON carries a Go string: invalid bytes as U+FFFD."""
+    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+
+
 def args_answer(spec: str, raw: str) -> dict[str, Any]:
     try:
         loaded = SPECS[spec].load(raw)
     except ArgsError as exc:
-        return {"error": str(exc)}
+        return {"error": as_go_text(str(exc))}
     value: dict[str, Any] = {"IgnoreUnknown": bool(getattr(loaded, "IgnoreUnknown", False))}
     for name in ("K8S_POD_NAMESPACE", "K8S_POD_NAME", "K8S_POD_INFRA_CONTAINER_ID", "K8S_POD_UID"):
         if spec == "k8s":
