@@ -1,9 +1,11 @@
 """Every command but the plain VERSION reply, in the Go reference's order.
 
-1. read the ``CNI_*`` variables (empty counts as missing) and validate the
-   required ones as they are read; 2. the ``about`` text when there is no
-   command; 3. read stdin; 4. validate the config's ``name``; 5. dispatch with
-   version gating; 6. errors go to stdout as JSON, exit status 1.
+The order is Debian's libcni 1.1.2 skel (what the drop-in Windows plugins vendor):
+1. read the ``CNI_*`` variables (empty counts as missing); 2. the ``about`` text
+when there is no command; 3. read stdin; 4. validate the config's ``name``, then
+the container ID, then the interface name (every command but GC and STATUS);
+5. dispatch with version gating; 6. errors go to stdout as JSON, exit status 1.
+GC and STATUS, which 1.1.2 lacks, follow newer skel (only ``CNI_PATH`` required).
 """
 
 from __future__ import annotations
@@ -29,15 +31,15 @@ if TYPE_CHECKING:
 _VERBS = ("ADD", "CHECK", "DEL")
 _ALL_VERBS = ("ADD", "CHECK", "DEL", "GC", "STATUS")
 
-# (variable, commands requiring it, validator); the order is the reference's.
-_ENV_TABLE: tuple[tuple[str, tuple[str, ...], Callable[[str], CniError | None] | None], ...] = (
-    ("CNI_COMMAND", (), None),
-    ("CNI_CONTAINERID", _VERBS, validate_container_id),
-    ("CNI_NETNS", ("ADD", "CHECK"), None),
-    ("CNI_IFNAME", _VERBS, validate_interface_name),
-    ("CNI_ARGS", (), None),
-    ("CNI_PATH", _ALL_VERBS, None),
-    ("CNI_NETNS_OVERRIDE", (), None),
+# (variable, commands requiring it); the order is the reference's.
+_ENV_TABLE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("CNI_COMMAND", ()),
+    ("CNI_CONTAINERID", _VERBS),
+    ("CNI_NETNS", ("ADD", "CHECK")),
+    ("CNI_IFNAME", _VERBS),
+    ("CNI_ARGS", ()),
+    ("CNI_PATH", _ALL_VERBS),
+    ("CNI_NETNS_OVERRIDE", ()),
 )
 
 _NETNS_SAME = "plugin's netns and netns from CNI_NETNS should not be the same"
@@ -85,19 +87,14 @@ def _read_env(plugin: Plugin, env: Mapping[str, str]) -> tuple[str, dict[str, st
     command = env.get("CNI_COMMAND", "") or ""
     values: dict[str, str] = {}
     missing: list[str] = []
-    for name, required_for, validator in _ENV_TABLE:
+    for name, required_for in _ENV_TABLE:
         value = env.get(name, "") or ""
         values[name] = value
         required = name == "CNI_COMMAND" or command in required_for
         if name == "CNI_PATH" and not plugin.require_cni_path:
             required = False
-        if value == "":
-            if required:
-                missing.append(name)
-        elif required and validator is not None:
-            error = validator(value)
-            if error is not None:
-                raise error
+        if value == "" and required:
+            missing.append(name)
     if missing:
         raise CniError(
             ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
@@ -135,6 +132,13 @@ def _main(
     invocation = _Invocation(values, data, env)
     state.append(invocation)
     decoded = _validate_config(data)
+    if command not in ("GC", "STATUS"):
+        for error in (
+            validate_container_id(values["CNI_CONTAINERID"]),
+            validate_interface_name(values["CNI_IFNAME"]),
+        ):
+            if error is not None:
+                raise error
 
     if command in ("ADD", "DEL"):
         output = _check_version_and_call(plugin, command, invocation, decoded, stderr, guard_stdout)

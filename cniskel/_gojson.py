@@ -150,9 +150,9 @@ def _dumps(value: object, **options: Any) -> str:
 
 
 def _encode(text: str) -> bytes:
-    # Go writes an invalid byte of a string (kept here as a surrogate) as U+FFFD.
+    # Go writes an invalid byte of a string (kept here as a surrogate) as the escape \ufffd.
     if _needs_repair(text):
-        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+        text = "".join("\\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
     return text.encode("utf-8")
 
 

@@ -14,18 +14,37 @@ from cniskel.netconf import NetConf
 
 
 class PluginLike(Protocol):
-    """The attributes and verbs :func:`cniskel.dispatch.dispatch` uses."""
+    """The attributes and verbs :func:`cniskel.dispatch.dispatch` uses (read-only)."""
 
-    supported_versions: tuple[str, ...] | list[str]
-    about: str
-    config_class: type[NetConf] | None
-    parse_config: bool
-    args_class: type[ArgsSpec] | None
-    unknown_config_keys: str
-    require_cni_path: bool
-    version_echo_request: bool
-    error_cni_version: bool
-    netns_check: bool
+    @property
+    def supported_versions(self) -> tuple[str, ...] | list[str]: ...
+
+    @property
+    def about(self) -> str: ...
+
+    @property
+    def config_class(self) -> type[NetConf] | None: ...
+
+    @property
+    def parse_config(self) -> bool: ...
+
+    @property
+    def args_class(self) -> type[ArgsSpec] | None: ...
+
+    @property
+    def unknown_config_keys(self) -> str: ...
+
+    @property
+    def require_cni_path(self) -> bool: ...
+
+    @property
+    def version_echo_request(self) -> bool: ...
+
+    @property
+    def error_cni_version(self) -> bool: ...
+
+    @property
+    def netns_check(self) -> bool: ...
 
     def add(self, ctx: Context) -> object: ...
 

@@ -5,6 +5,7 @@
 // ADD prints prevResult in the config's version or, without one, a result built from the
 // interface and the IP of CNI_ARGS; CHECK parses prevResult; DEL only decodes. Failures use
 // typed codes the way cniskel reports them: 6 for prevResult, 4 for CNI_ARGS.
+// (skel.PluginMainFuncs only exists from libcni 1.2; Debian's 1.1.2 has PluginMain.)
 package main
 
 import (
@@ -34,6 +35,12 @@ type pluginArgs struct {
 }
 
 func load(args *skel.CmdArgs) (*NetConf, *pluginArgs, error) {
+	// The order is cniskel's: CNI_ARGS (parsed before the verb runs), the config, then
+	// prevResult (parsed when the verb asks for it).
+	parsed := &pluginArgs{}
+	if err := types.LoadArgs(args.Args, parsed); err != nil {
+		return nil, nil, types.NewError(types.ErrInvalidEnvironmentVariables, err.Error(), "")
+	}
 	conf := &NetConf{}
 	if err := json.Unmarshal(args.StdinData, conf); err != nil {
 		// The differential tests keep every other declared key well-typed, so only
@@ -42,10 +49,6 @@ func load(args *skel.CmdArgs) (*NetConf, *pluginArgs, error) {
 	}
 	if err := version.ParsePrevResult(&conf.NetConf); err != nil {
 		return nil, nil, types.NewError(types.ErrDecodingFailure, err.Error(), "")
-	}
-	parsed := &pluginArgs{}
-	if err := types.LoadArgs(args.Args, parsed); err != nil {
-		return nil, nil, types.NewError(types.ErrInvalidEnvironmentVariables, err.Error(), "")
 	}
 	return conf, parsed, nil
 }
