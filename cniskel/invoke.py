@@ -70,7 +70,9 @@ def find_in_path(plugin: str, paths: Sequence[str], *, windows: bool | None = No
         for ext in extensions:
             candidate = os.path.join(directory, plugin) + ext
             if os.path.isfile(candidate):
-                return candidate
+                # Absolute, so that running it runs this file: a bare name found through
+                # an empty CNI_PATH entry would otherwise be looked up in PATH.
+                return os.path.abspath(candidate)
     raise InvokeError(f"failed to find plugin {go_quote(plugin)} in path [{' '.join(paths)}]")
 
 
@@ -136,13 +138,15 @@ def exec_plugin(
     stdin: bytes,
     env: Mapping[str, str],
     *,
-    stderr: IO[bytes] | None = None,
+    stderr: IO[bytes] | IO[str] | None = None,
     timeout: float | None = None,
+    show_failure_stderr: bool = False,
 ) -> bytes:
     """Run a plugin binary; return stdout or raise the :class:`CniError` it reported.
 
     Retries on "text file busy" like the reference; on success the plugin's
-    stderr is copied to ``stderr`` (default: this process's stderr).
+    stderr is copied to ``stderr`` (default: this process's stderr), and on
+    failure too when ``show_failure_stderr`` (the runtime tool's ``--verbose``).
     """
     for attempt in range(_TEXT_BUSY_RETRIES + 1):
         try:
@@ -160,12 +164,12 @@ def exec_plugin(
                 time.sleep(1)
                 continue
             raise InvokeError(f"fork/exec {path}: {exc.strerror}") from None
+    if proc.stderr and (proc.returncode == 0 or show_failure_stderr):
+        from cniskel._reply import write
+
+        write(stderr if stderr is not None else sys.stderr.buffer, proc.stderr)
     if proc.returncode != 0:
         raise plugin_error(proc.returncode, proc.stdout, proc.stderr)
-    if proc.stderr:
-        out = stderr if stderr is not None else sys.stderr.buffer
-        out.write(proc.stderr)
-        out.flush()
     return proc.stdout
 
 
@@ -200,20 +204,33 @@ def fixup_result_version(netconf: bytes, output: bytes) -> tuple[str, dict[str, 
 
 
 def exec_plugin_with_result(
-    path: str, netconf: bytes | Mapping[str, object], env: Mapping[str, str]
+    path: str,
+    netconf: bytes | Mapping[str, object],
+    env: Mapping[str, str],
+    *,
+    verbose: bool = False,
+    stderr: IO[bytes] | IO[str] | None = None,
 ) -> Result:
-    """Run a plugin and decode its result with the reference's version fix-up."""
+    """Run a plugin and decode its result with the reference's version fix-up.
+
+    ``verbose``: the plugin's stderr is shown even when it fails.
+    """
     conf = _as_bytes(netconf)
-    output = exec_plugin(path, conf, env)
+    output = exec_plugin(path, conf, env, show_failure_stderr=verbose, stderr=stderr)
     version, raw = fixup_result_version(conf, output)
     return Result.from_dict(raw, version)
 
 
 def exec_plugin_without_result(
-    path: str, netconf: bytes | Mapping[str, object], env: Mapping[str, str]
+    path: str,
+    netconf: bytes | Mapping[str, object],
+    env: Mapping[str, str],
+    *,
+    verbose: bool = False,
+    stderr: IO[bytes] | IO[str] | None = None,
 ) -> None:
     """Run a plugin whose output is ignored (CHECK, DEL, GC, STATUS)."""
-    exec_plugin(path, _as_bytes(netconf), env)
+    exec_plugin(path, _as_bytes(netconf), env, show_failure_stderr=verbose, stderr=stderr)
 
 
 def _delegate_env(command: str, env: Mapping[str, str] | None) -> dict[str, str]:

@@ -274,6 +274,20 @@ def _type_error(value: object, where: str, expected: str) -> CniError:
     )
 
 
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+
+
+def _range_error(value: int | float, where: str) -> CniError:
+    from cniskel._gojson import number_literal
+
+    literal = number_literal(value)
+    shown = literal if len(literal) <= 40 else f"{literal[:20]}...({len(literal)} digits)"
+    return CniError(
+        _DECODING_FAILURE, f"error decoding network config: {where}: {shown} is out of range"
+    )
+
+
 def _convert(value: object, tp: Any, where: str) -> Any:
     import types
 
@@ -317,14 +331,21 @@ def _convert_plain(value: object, tp: type, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _type_error(value, where, "int")
         if isinstance(value, float):
-            if not value.is_integer():
+            if not value.is_integer():  # also inf (1e400)
                 raise _type_error(value, where, "int")
-            return int(value)
+            value = int(value)
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _range_error(value, where)
         return value
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _type_error(value, where, "float")
-        return float(value)
+        from cniskel._godecode import float64
+
+        result = float64(value)
+        if result is None:
+            raise _range_error(value, where)
+        return result
     if tp is str:
         if not isinstance(value, str):
             raise _type_error(value, where, "string")
