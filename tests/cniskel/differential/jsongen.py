@@ -42,6 +42,9 @@ def case_variants(key: str) -> st.SearchStrategy[str]:
         st.just(key.upper()),
         st.just(key.lower()),
         st.just(key[:1].upper() + key[1:]),
+        # Go folds the long s and the Kelvin sign onto s and k (hcnpy.jsonkeys must agree).
+        st.just(key.replace("s", "\u017f").replace("k", "\u212a")),
+        st.just(key.replace("S", "\u017f").replace("K", "\u212a")),
     )
 
 
