@@ -64,6 +64,8 @@ KEEP = 50
 
 @dataclass
 class Settings:
+    """The size and mix of one campaign."""
+
     seed: int
     steps: int
     containers: int = 20
@@ -100,6 +102,8 @@ class Report:
 
 @dataclass
 class Step:
+    """One verb the runtime sends, with the faults chosen for it."""
+
     number: int
     verb: str
     attachment: Attachment | None  # None for GC
@@ -322,8 +326,9 @@ def summary(reports: list[Report]) -> str:
         f"steps: {steps} (+ {sum(r.final_deletes for r in reports)} final DELs)",
         "steps by verb and outcome:",
         *[f"  {k:<28} {v:>6}" for k, v in sorted(outcomes.items())],
-        f"faults injected: {sum(faults.values())} "
-        + "(" + ", ".join(f"{k} {v}" for k, v in sorted(faults.items())) + ")",
+        f"fault entries injected: {sum(faults.values())} "
+        + "(" + ", ".join(f"{k} {v}" for k, v in sorted(faults.items())) + "; an entry may "
+        "name a call number the verb never reaches)",
         "faults by function: " + ", ".join(f"{k} {v}" for k, v in functions.most_common()),
         f"invariant violations: {sum(r.violations for r in reports)}",
         f"tracebacks: {sum(r.tracebacks for r in reports)}",
