@@ -62,6 +62,14 @@ def cni_mac(value: object) -> str:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
+def _shown(value: object) -> str:
+    """``repr(value)`` for a message; an integer too long to print is described instead."""
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"(a number of about {int(value.bit_length() * 0.30103)} digits)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _family(address: str) -> int:
     return 6 if ":" in address else 4
 
@@ -170,17 +178,18 @@ def result_from_endpoint(
     return result
 
 
-def protocol_number(value: object) -> int:
-    """An IP protocol number from a CNI protocol name (``tcp``, ``udp``, …), a numeric
-    string or a number; a missing protocol is TCP. ``ValueError`` names a bad one."""
+def protocol_number(value: object, names: Mapping[str, int] = PROTOCOLS) -> int:
+    """An IP protocol number from a protocol name in ``names`` (default :data:`PROTOCOLS`:
+    ``tcp``, ``udp``, …), a numeric string or a number; a missing protocol is TCP.
+    ``ValueError`` names a bad one."""
     if value is None or value == "":
         return PROTOCOLS["tcp"]
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str):
         text = value.strip().lower()
-        if text in PROTOCOLS:
-            return PROTOCOLS[text]
+        if text in names:
+            return names[text]
         try:
             number = int(text, 0)
         except ValueError:
@@ -188,8 +197,8 @@ def protocol_number(value: object) -> int:
     else:
         number = 0
     if not 1 <= number <= 255:
-        names = ", ".join(sorted(PROTOCOLS))
-        raise ValueError(f"unknown protocol {value!r} (use {names} or a number 1-255)")
+        known = ", ".join(sorted(names))
+        raise ValueError(f"unknown protocol {_shown(value)} (use {known} or a number 1-255)")
     return number
 
 
@@ -209,7 +218,7 @@ def port_mapping_policy(
     """
     for name, port in (("host port", host_port), ("container port", container_port)):
         if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-            raise ValueError(f"{name} {port!r} is not a port number 1-65535")
+            raise ValueError(f"{name} {_shown(port)} is not a port number 1-65535")
     settings: dict[str, Any] = {
         "Protocol": protocol_number(protocol),
         "InternalPort": container_port,
@@ -242,7 +251,7 @@ def port_mapping_policies(
         try:
             host_ip = jsonkeys.get(entry, "hostIP") or ""
             if not isinstance(host_ip, str):
-                raise ValueError(f"hostIP {host_ip!r} is not an address")
+                raise ValueError(f"hostIP {_shown(host_ip)} is not an address")
             mapping = (
                 jsonkeys.get(entry, "hostPort"),
                 jsonkeys.get(entry, "containerPort"),
