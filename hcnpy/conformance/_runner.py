@@ -20,7 +20,7 @@ from .. import __version__, jsonkeys
 from ..bindings import Library
 from ..errors import HcnError
 from ..guid import guid
-from ..sim.rules import by_id
+from ..sim.rules import API_V2, by_id, describe_ranges, in_ranges
 from ._addresses import AddressPlan, IPNetwork
 from ._outcome import NOT_APPLICABLE, NotApplicable, Parts, ScenarioBroken, render_parts
 from ._probe import DEFAULT_QUERY, NETWORK, Probe, Run
@@ -117,6 +117,16 @@ def _verdict(expected: Parts, observed: Parts) -> tuple[str, str]:
     return "pass", ""
 
 
+def _require_v2(version: tuple[int, int] | None) -> None:
+    """Not applicable where the version predates the V2 API (rule api.v2-needs-9.2)."""
+    ranges = API_V2.params["ranges"]
+    if version is not None and not in_ranges(ranges, version):
+        raise NotApplicable(
+            f"the V2 API needs HNS {describe_ranges(ranges)} ({API_V2.id}); "
+            f"this HNS is {version[0]}.{version[1]}"
+        )
+
+
 def _run_one(
     scenario: Scenario, run: Run, version: tuple[int, int] | None, tap: _Tap
 ) -> tuple[RuleResult, list[tuple[str, str]]]:
@@ -127,6 +137,7 @@ def _run_one(
     expected: Parts = {}
     probe: Probe | None = None
     try:
+        _require_v2(version)
         expected = scenario.expect(Expect(rule, version))
         probe = Probe(run)
         observed = scenario.observe(probe)
