@@ -74,12 +74,14 @@ class Net:
 
 
 class _Delete:
-    __slots__ = ("done", "kind", "object_id")
+    __slots__ = ("created", "done", "kind", "object_id")
 
     def __init__(self, kind: ObjectKind, object_id: str) -> None:
         self.kind = kind
         self.object_id = object_id
         self.done = False
+        #: False after a failed create: the object is deleted only if HNS kept it anyway.
+        self.created = True
 
 
 class _Undo:
@@ -200,8 +202,9 @@ class Probe:
         object_id: Guid | None,
     ) -> tuple[str, str | None]:
         wanted = new_guid() if object_id is _AUTO else object_id
-        if wanted is not None:
-            self._steps.append(_Delete(kind, wanted))
+        step = None if wanted is None else _Delete(kind, wanted)
+        if step is not None:
+            self._steps.append(step)
         settings = self._text(doc)
         self.last_error = ""
         self.last_failure = None
@@ -222,6 +225,8 @@ class Probe:
         except HcnError as exc:
             self.last_error = str(exc)
             self.last_failure = exc
+            if step is not None:
+                step.created = False
             return code(exc.hresult), None
         finally:
             if parent is not None and not isinstance(network, Handle):
@@ -277,7 +282,8 @@ class Probe:
     def exists(self, kind: ObjectKind, object_id: str) -> bool:
         """Whether an unfiltered enumerate lists ``object_id``."""
         ids = self._call(
-            kind.function("Enumerate"), lambda: self.library.enumerate(kind, DEFAULT_QUERY)
+            kind.function("Enumerate"),
+            lambda: self.library.enumerate(kind, DEFAULT_QUERY, timeout=self.run.timeout),
         )
         wanted = guid(object_id)
         return any(_same_guid(item, wanted) for item in ids)
@@ -409,29 +415,46 @@ class Probe:
             key = (step.kind.value, guid(step.object_id))
             if key not in seen:
                 seen.add(key)
-                self._remove(step.kind, step.object_id)
+                self._remove(step.kind, step.object_id, step.created)
         self._steps.clear()
 
-    def _remove(self, kind: ObjectKind, object_id: str) -> None:
+    def _remove(self, kind: ObjectKind, object_id: str, created: bool) -> None:
+        """Delete an object at cleanup; after a failed create, only if HNS kept it anyway."""
+        where = f"{kind.value} {object_id}"
+        if not created:
+            present = self._present(kind, object_id)
+            if present is False:
+                return
+            failure = self._delete(kind, object_id)
+            if failure is not None and present is None:
+                self.cleanup_failures.append(
+                    f"{where}: cannot tell whether its failed create left it behind "
+                    f"(listing failed, then the delete failed: {failure})"
+                )
+            elif failure is not None:
+                self.cleanup_failures.append(f"{where}: delete failed: {failure}")
+                self.leftovers.append((kind.value, str(object_id)))
+            return
+        failure = self._delete(kind, object_id)
+        if failure is None or self._present(kind, object_id) is False:
+            return
+        self.cleanup_failures.append(f"{where}: delete failed: {failure}")
+        self.leftovers.append((kind.value, str(object_id)))
+
+    def _delete(self, kind: ObjectKind, object_id: str) -> HcnError | None:
         try:
             self.library.delete(kind, guid(object_id), timeout=self.run.timeout)
-            return
         except HcnError as exc:
-            failure = exc
+            return exc
+        return None
+
+    def _present(self, kind: ObjectKind, object_id: str) -> bool | None:
+        """Whether an unfiltered enumerate lists the object (``None``: it failed)."""
         try:
-            present = any(
-                _same_guid(item, object_id)
-                for item in self.library.enumerate(kind, DEFAULT_QUERY, timeout=self.run.timeout)
-            )
-        except HcnError as exc:
-            self.cleanup_failures.append(
-                f"{kind.value} {object_id}: delete failed ({failure}) and listing failed ({exc})"
-            )
-            self.leftovers.append((kind.value, str(object_id)))
-            return
-        if present:
-            self.cleanup_failures.append(f"{kind.value} {object_id}: delete failed: {failure}")
-            self.leftovers.append((kind.value, str(object_id)))
+            listed = self.library.enumerate(kind, DEFAULT_QUERY, timeout=self.run.timeout)
+        except HcnError:
+            return None
+        return any(_same_guid(item, object_id) for item in listed)
 
     #: The message of the last failed create or modify.
     last_error: str = ""

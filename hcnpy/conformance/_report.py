@@ -79,9 +79,10 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        """No divergence, no error, nothing left behind."""
+        """No divergence, no error, no failed cleanup."""
         counts = self.counts()
-        return not counts["diverge"] and not counts["error"] and not self.left_behind
+        cleaned = not self.left_behind and not any(r.cleanup for r in self.results)
+        return not counts["diverge"] and not counts["error"] and cleaned
 
     def result(self, rule_id: str) -> RuleResult | None:
         """The result of ``rule_id``, if it ran."""

@@ -16,12 +16,15 @@ _GAP = "  "
 _DETAIL_LINES = 4
 
 
-def _cell(text: str, width: int) -> list[str]:
-    """A rendered outcome as wrapped lines, one part per line."""
+def _cell(text: str, width: int, against: str | None = None) -> list[str]:
+    """A rendered outcome as wrapped lines, one part per line; parts that differ from the
+    same part of ``against`` are marked with ``*``."""
+    other = parse_parts(against) if against is not None else {}
     lines: list[str] = []
     for label, value in parse_parts(text).items():
         part = f"{label}: {value}" if label else value
-        lines.extend(textwrap.wrap(part, width, subsequent_indent="  ") or [""])
+        mark = "* " if label in other and other[label] != value else ""
+        lines.extend(textwrap.wrap(mark + part, width, subsequent_indent="  ") or [""])
     return lines or [""]
 
 
@@ -73,13 +76,15 @@ def report_text(report: Report, columns: int | None = None) -> str:
             [
                 [result.id],
                 _cell(result.expected, expected_width),
-                _cell(result.observed, observed_width),
+                _cell(result.observed, observed_width, result.expected),
                 verdict,
             ]
         )
     widths = (rule_width, expected_width, observed_width, verdict_width)
     body = _table(("RULE", "EXPECTED", "OBSERVED", "VERDICT"), rows, widths)
     tail = ["", summary_line(report) + f" in {report.seconds:.1f} s"]
+    if any(r.verdict == "diverge" for r in report.results):
+        tail.append("(* marks an observed case that differs from the expected one)")
     details = [r for r in report.results if r.verdict in ("diverge", "error") or r.cleanup]
     if details:
         tail += ["", "Details:"]
@@ -109,13 +114,13 @@ def comparison_text(comparison: Comparison, source: str, columns: int | None = N
         rows = [
             [
                 [d.id, f"({d.evidence})"],
-                [*_cell(d.recorded, left), f"[{d.recorded_verdict}]"],
-                [*_cell(d.simulator, right), f"[{d.simulator_verdict}]"],
+                [*_cell(d.recorded, left, d.simulator), f"[{d.recorded_verdict}]"],
+                [*_cell(d.simulator, right, d.recorded), f"[{d.simulator_verdict}]"],
             ]
             for d in comparison.differences
         ]
         table = _table(("RULE", "RECORDED", "SIMULATOR"), rows, (rule_width, left, right))
-        lines += [table, ""]
+        lines += [table, "", "(* marks the cases that differ)"]
     count = len(comparison.differences)
     lines.append(
         (f"{count} rules differ" if count != 1 else "1 rule differs")
