@@ -9,7 +9,7 @@ CNI_BIN_DIR := /usr/lib/cni
 # Plugins and tests start many short Python processes: let them reuse cached bytecode.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup demo test lint typecheck unit conformance docs dist bench clean system-deps
+.PHONY: setup demo test lint typecheck unit conformance docs dist bench clean system-deps go-deps go-reference soak
 
 setup: $(STAMP)
 
@@ -19,13 +19,42 @@ $(STAMP): pyproject.toml examples/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,docs]' -e ./examples
 	touch $@
 
-# Debian's reference CNI plugins (host-local, static) for the interop tests.
+# Debian packages the tests use: the reference CNI plugins (host-local, static) for the
+# interop tests; ip, nft, nsenter and ping for the simulator's datapath (connectivity tests).
+SYSTEM_PROGRAMS := ip:iproute2 nft:nftables nsenter:util-linux ping:iputils-ping
 system-deps:
-	@if [ ! -x $(CNI_BIN_DIR)/host-local ]; then \
+	@missing=""; \
+	[ -x $(CNI_BIN_DIR)/host-local ] || missing="$$missing containernetworking-plugins"; \
+	for pair in $(SYSTEM_PROGRAMS); do \
+	  prog=$${pair%%:*}; \
+	  command -v $$prog >/dev/null 2>&1 || [ -x /usr/sbin/$$prog ] || [ -x /sbin/$$prog ] \
+	    || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq containernetworking-plugins >/dev/null; \
-	  else echo "note: $(CNI_BIN_DIR)/host-local missing and cannot apt-get install (not root)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "note: missing Debian packages:$$missing (cannot apt-get install: not root)"; fi; \
 	fi
+
+# The Go reference programs of the cniskel differential tests (tests/go), built offline
+# from Debian's golang-go and golang-github-appc-cni-dev (containernetworking/cni 1.1.2):
+# GOPATH mode over /usr/share/gocode, no module proxy, build cache under build/go.
+GO_SRC      := /usr/share/gocode/src/github.com/containernetworking/cni
+GO_BUILD_DIR := build/go
+GO_ENV      := GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOPROXY=off GOTOOLCHAIN=local \
+               GOCACHE=$(CURDIR)/$(GO_BUILD_DIR)/cache
+
+go-deps:
+	@if ! command -v go >/dev/null 2>&1 || [ ! -d $(GO_SRC) ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go golang-github-appc-cni-dev >/dev/null; \
+	  else echo "note: go or $(GO_SRC) missing and cannot apt-get install (not root)"; fi; \
+	fi
+
+$(GO_BUILD_DIR)/%: tests/go/%/main.go | go-deps
+	$(GO_ENV) go build -o $@ ./tests/go/$*
+
+go-reference: $(GO_BUILD_DIR)/oracle $(GO_BUILD_DIR)/refplugin
 
 demo: setup
 	$(BIN)/python examples/demo.py
@@ -36,7 +65,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup system-deps
+unit: setup system-deps go-reference
 	$(BIN)/python -m hcnpy.sim.standin >/dev/null
 	$(BIN)/python -m pytest -q -n 2
 
@@ -47,7 +76,7 @@ CONFORMANCE_OUT := build/conformance
 conformance: setup
 	rm -rf $(CONFORMANCE_OUT)
 	mkdir -p $(CONFORMANCE_OUT)
-	env -u HCNPY_SIM_FAULTS HCNPY_SIM_STATE=$(CONFORMANCE_OUT)/hns.sqlite3 \
+	env -u HCNPY_SIM_FAULTS -u HCNPY_SIM_DATAPATH HCNPY_SIM_STATE=$(CONFORMANCE_OUT)/hns.sqlite3 \
 	  $(BIN)/hcnpy conformance --backend sim --record $(CONFORMANCE_OUT) \
 	  > $(CONFORMANCE_OUT)/table.txt || { cat $(CONFORMANCE_OUT)/table.txt; exit 1; }
 	grep -E '^[0-9]+ rules: ' $(CONFORMANCE_OUT)/table.txt
@@ -71,8 +100,13 @@ dist: setup
 
 test: lint typecheck unit conformance docs dist
 
+# The differential tests against the Go reference with many more cases per area.
+SOAK_CASES ?= 5000
+soak: setup system-deps go-reference
+	CNISKEL_SOAK=$(SOAK_CASES) $(BIN)/python -m pytest -q -n 2 tests/cniskel/differential
+
 bench: setup system-deps
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis $(DOCS_OUT) $(DIST_DIR)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis $(DOCS_OUT) $(DIST_DIR) $(GO_BUILD_DIR)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("cniskel_startup.py", "native_calls.py", "hcn_ops.py", "plugins.py")
+BENCHMARKS = ("cniskel_startup.py", "native_calls.py", "hcn_ops.py", "plugins.py", "datapath.py")
 
 
 def main() -> int:

@@ -1,9 +1,11 @@
 """Every command but the plain VERSION reply, in the Go reference's order.
 
-1. read the ``CNI_*`` variables (empty counts as missing) and validate the
-   required ones as they are read; 2. the ``about`` text when there is no
-   command; 3. read stdin; 4. validate the config's ``name``; 5. dispatch with
-   version gating; 6. errors go to stdout as JSON, exit status 1.
+The order is Debian's libcni 1.1.2 skel (what the drop-in Windows plugins vendor):
+1. read the ``CNI_*`` variables (empty counts as missing); 2. the ``about`` text
+when there is no command; 3. read stdin; 4. validate the config's ``name``, then
+the container ID, then the interface name (every command but GC and STATUS);
+5. dispatch with version gating; 6. errors go to stdout as JSON, exit status 1.
+GC and STATUS, which 1.1.2 lacks, follow newer skel (only ``CNI_PATH`` required).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import os
 import sys
 
-from cniskel._gojson import GoDecodeError, go_quote, go_quote_list, json_kind, loads
+from cniskel._gojson import GoDecodeError, go_quote, go_quote_list, loads
+from cniskel._reply import version_reply, write
 from cniskel._version import CURRENT, VersionError, greater_than_or_equal
 from cniskel.codes import ErrorCode
-from cniskel.dispatch import version_reply, write
 from cniskel.errors import CniError
 from cniskel.validate import validate_container_id, validate_interface_name, validate_network_name
 
@@ -23,21 +25,21 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import IO
 
+    from cniskel._types import PluginLike as Plugin
     from cniskel.context import Context
-    from cniskel.plugin import Plugin
 
 _VERBS = ("ADD", "CHECK", "DEL")
 _ALL_VERBS = ("ADD", "CHECK", "DEL", "GC", "STATUS")
 
-# (variable, commands requiring it, validator); the order is the reference's.
-_ENV_TABLE: tuple[tuple[str, tuple[str, ...], Callable[[str], CniError | None] | None], ...] = (
-    ("CNI_COMMAND", (), None),
-    ("CNI_CONTAINERID", _VERBS, validate_container_id),
-    ("CNI_NETNS", ("ADD", "CHECK"), None),
-    ("CNI_IFNAME", _VERBS, validate_interface_name),
-    ("CNI_ARGS", (), None),
-    ("CNI_PATH", _ALL_VERBS, None),
-    ("CNI_NETNS_OVERRIDE", (), None),
+# (variable, commands requiring it); the order is the reference's.
+_ENV_TABLE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("CNI_COMMAND", ()),
+    ("CNI_CONTAINERID", _VERBS),
+    ("CNI_NETNS", ("ADD", "CHECK")),
+    ("CNI_IFNAME", _VERBS),
+    ("CNI_ARGS", ()),
+    ("CNI_PATH", _ALL_VERBS),
+    ("CNI_NETNS_OVERRIDE", ()),
 )
 
 _NETNS_SAME = "plugin's netns and netns from CNI_NETNS should not be the same"
@@ -85,19 +87,14 @@ def _read_env(plugin: Plugin, env: Mapping[str, str]) -> tuple[str, dict[str, st
     command = env.get("CNI_COMMAND", "") or ""
     values: dict[str, str] = {}
     missing: list[str] = []
-    for name, required_for, validator in _ENV_TABLE:
+    for name, required_for in _ENV_TABLE:
         value = env.get(name, "") or ""
         values[name] = value
         required = name == "CNI_COMMAND" or command in required_for
         if name == "CNI_PATH" and not plugin.require_cni_path:
             required = False
-        if value == "":
-            if required:
-                missing.append(name)
-        elif required and validator is not None:
-            error = validator(value)
-            if error is not None:
-                raise error
+        if value == "" and required:
+            missing.append(name)
     if missing:
         raise CniError(
             ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
@@ -135,6 +132,13 @@ def _main(
     invocation = _Invocation(values, data, env)
     state.append(invocation)
     decoded = _validate_config(data)
+    if command not in ("GC", "STATUS"):
+        for error in (
+            validate_container_id(values["CNI_CONTAINERID"]),
+            validate_interface_name(values["CNI_IFNAME"]),
+        ):
+            if error is not None:
+                raise error
 
     if command in ("ADD", "DEL"):
         output = _check_version_and_call(plugin, command, invocation, decoded, stderr, guard_stdout)
@@ -173,39 +177,27 @@ def _read_stdin(stdin: bytes | IO[bytes]) -> bytes:
     return data if isinstance(data, bytes) else str(data).encode()
 
 
-def _go_struct_error(value: object, field: str) -> str:
-    return f"json: cannot unmarshal {json_kind(value)} into Go struct field .{field} of type string"
+def _decode_as(decoded: object, key: str, gotype: str) -> str:
+    """The string field ``key`` of an anonymous Go struct decoded from ``decoded``."""
+    from cniskel._godecode import STRING, Field, Struct, unmarshal
+
+    value: str = unmarshal(decoded, Struct("", gotype, [Field(key, STRING)]))[key]
+    return value
 
 
-def _lookup(obj: dict[str, object], key: str) -> object:
-    # Go's decoder matches keys case-insensitively; the last match wins.
-    found: object = None
-    for candidate, value in obj.items():
-        if candidate.casefold() == key.casefold():
-            found = value
-    return found
+_NAME_STRUCT = 'struct { Name string "json:\\"name\\"" }'
+_VERSION_STRUCT = 'struct { CNIVersion string "json:\\"cniVersion\\"" }'
 
 
 def _validate_config(data: bytes) -> object:
     prefix = "error unmarshall network config: "
     try:
         decoded = loads(data)
-    except GoDecodeError as exc:
+        name = _decode_as(decoded, "name", _NAME_STRUCT)
+    except Exception as exc:  # a syntax error or a Go type error, worded like Go
         raise CniError(ErrorCode.DECODING_FAILURE, prefix + str(exc)) from None
-    name: object = None
-    if isinstance(decoded, dict):
-        name = _lookup(decoded, "name")
-        if name is not None and not isinstance(name, str):
-            raise CniError(ErrorCode.DECODING_FAILURE, prefix + _go_struct_error(name, "name"))
-    elif decoded is not None:
-        struct = 'struct { Name string "json:\\"name\\"" }'
-        raise CniError(
-            ErrorCode.DECODING_FAILURE,
-            prefix + f"json: cannot unmarshal {json_kind(decoded)} into Go value of type {struct}",
-        )
     if not name:
         raise CniError(ErrorCode.INVALID_NETWORK_CONFIG, "missing network name")
-    assert isinstance(name, str)
     error = validate_network_name(name)
     if error is not None:
         raise error
@@ -213,12 +205,13 @@ def _validate_config(data: bytes) -> object:
 
 
 def _config_version(decoded: object) -> str:
-    value = _lookup(decoded, "cniVersion") if isinstance(decoded, dict) else None
-    if value is not None and not isinstance(value, str):
+    """Go's ``version.ConfigDecoder``: the config's ``cniVersion``, ``""`` meaning 0.1.0."""
+    try:
+        value = _decode_as(decoded, "cniVersion", _VERSION_STRUCT)
+    except Exception as exc:
         raise CniError(
-            ErrorCode.DECODING_FAILURE,
-            "decoding version from network config: " + _go_struct_error(value, "cniVersion"),
-        )
+            ErrorCode.DECODING_FAILURE, f"decoding version from network config: {exc}"
+        ) from None
     return value or "0.1.0"
 
 
@@ -268,7 +261,7 @@ def _check_version_and_call(
     method = _callback(plugin, command)
     if method is None:
         return b""
-    ctx = _context(plugin, command, invocation, decoded, config_version)
+    ctx = _context(plugin, command, invocation, decoded, config_version, stderr)
     outcome = _call(method, ctx, stderr, guard_stdout)
     if command != "ADD" or outcome is None:
         return b""
@@ -287,32 +280,56 @@ def _check_version_and_call(
 
 
 def _callback(plugin: Plugin, command: str) -> Callable[[Context], object] | None:
-    from cniskel.plugin import Plugin
-
     name = {"ADD": "add", "DEL": "delete", "CHECK": "check", "GC": "gc", "STATUS": "status"}[
         command
     ]
-    method = getattr(plugin, name)
-    if getattr(type(plugin), name, None) is getattr(Plugin, name):
+    if getattr(getattr(type(plugin), name, None), "_cniskel_default_verb", False):
         return None  # not overridden: the reference's nil callback
-    return method  # type: ignore[no-any-return]
+    method: Callable[[Context], object] = getattr(plugin, name)
+    return method
 
 
 def _context(
-    plugin: Plugin, command: str, invocation: _Invocation, decoded: object, version: str
+    plugin: Plugin,
+    command: str,
+    invocation: _Invocation,
+    decoded: object,
+    version: str,
+    stderr: IO[bytes] | IO[str],
 ) -> Context:
+    from cniskel.args import ArgsError, CniArgs
     from cniskel.context import Context
     from cniskel.netconf import NetConf
 
-    config_class = plugin.config_class or NetConf
-    config = config_class.from_dict(decoded)
+    raw = decoded if isinstance(decoded, dict) else {}
+    if plugin.parse_config:
+        config_class = plugin.config_class or NetConf
+        config = config_class.from_dict(raw)
+        if plugin.unknown_config_keys != "ignore":
+            from cniskel.keycheck import check_keys
+
+            check_keys(
+                raw,
+                config_class.known_keys(),
+                mode=plugin.unknown_config_keys,
+                fold=config_class.case_insensitive_keys,
+                stderr=stderr,
+            )
+    else:
+        config = NetConf.skeleton(raw)
     env = invocation.env
+    args = CniArgs(env["CNI_ARGS"])
+    if plugin.args_class is not None:
+        try:
+            args.typed = plugin.args_class.load(args.raw)
+        except ArgsError as exc:
+            raise CniError(ErrorCode.INVALID_ENVIRONMENT_VARIABLES, str(exc)) from None
     return Context(
         command=command,
         container_id=env["CNI_CONTAINERID"],
         netns=env["CNI_NETNS"],
         ifname=env["CNI_IFNAME"],
-        args=env["CNI_ARGS"],
+        args=args,
         path=env["CNI_PATH"],
         netns_override=env["CNI_NETNS_OVERRIDE"],
         stdin=invocation.stdin,
@@ -344,10 +361,16 @@ def _call(
         text = "".join(traceback.format_exception(exc))
         with contextlib.suppress(OSError):
             write(stderr, f"cniskel: unhandled error in {ctx.command}:\n{text}".encode())
-        raise CniError(ErrorCode.INTERNAL, str(exc) or type(exc).__name__) from None
+        raise CniError(ErrorCode.INTERNAL, describe_exception(exc)) from None
     finally:
         if guard_stdout:
             sys.stdout = saved
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``KeyError: 'sctp'``: the exception's type and text, for a code-999 message."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _check_netns(plugin: Plugin, values: dict[str, str]) -> None:

@@ -33,26 +33,38 @@ def parse_version(value: str) -> tuple[int, int, int]:
     numbers = [0, 0, 0]
     for index, part in enumerate(parts):
         number = _atoi(part)
-        if number is None:
+        if not isinstance(number, int):
             label = ("major", "minor", "micro")[index]
             raise VersionError(
                 f"failed to convert {label} version part {_quote(part)}: "
-                f"strconv.Atoi: parsing {_quote(part)}: invalid syntax"
+                f"strconv.Atoi: parsing {_quote(part)}: {number}"
             )
         numbers[index] = number
     return (numbers[0], numbers[1], numbers[2])
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Error path only: the quoting module is not needed to answer VERSION.
+    from cniskel._goquote import go_quote
+
+    return go_quote(text)
 
 
-def _atoi(text: str) -> int | None:
-    # Go's strconv.Atoi: optional sign, then ASCII digits only.
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+
+
+def _atoi(text: str) -> int | str:
+    """Go's ``strconv.Atoi`` on 64 bits: the number, or the reason it is not one."""
     digits = text[1:] if text[:1] in ("+", "-") else text
     if not digits or not all("0" <= ch <= "9" for ch in digits):
-        return None
-    return int(text)
+        return "invalid syntax"
+    if len(digits) > 25:
+        return "value out of range"
+    number = int(text)
+    if not _INT64_MIN <= number <= _INT64_MAX:
+        return "value out of range"
+    return number
 
 
 def greater_than_or_equal(a: str, b: str) -> bool:

@@ -6,9 +6,9 @@ string means no arguments. Declare typed arguments by subclassing
 :class:`CommonArgs` (which carries ``IgnoreUnknown``)::
 
     class MyArgs(cniskel.args.K8sArgs):
-        IP: ipaddress.IPv4Address | None = None
+        IP: cniskel.args.NetIP = cniskel.args.NetIP()
 
-    args = ctx.args.load(MyArgs)
+    args = ctx.args.load(MyArgs)     # or declare Plugin.args_class: ctx.typed_args
 
 Errors are :class:`ArgsError` with the reference's messages; a plugin that
 lets one escape reports code 999 like a Go plugin returning it.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any, TypeVar
 
     A = TypeVar("A", bound="ArgsSpec")
@@ -28,32 +29,89 @@ class ArgsError(ValueError):
 
 
 def _quote(text: str) -> str:
-    from cniskel._gojson import go_quote
+    from cniskel._goquote import go_quote
 
     return go_quote(text)
 
 
 def split_pairs(raw: str) -> list[tuple[str, str]]:
     """Split ``raw`` into ``(key, value)`` pairs, strictly (Go ``LoadArgs``)."""
+    return list(_pairs(raw))
+
+
+def _pairs(raw: str) -> Iterator[tuple[str, str]]:
+    # One pair at a time, as Go checks each before looking at the next.
     if raw == "":
-        return []
-    pairs = []
+        return
     for pair in raw.split(";"):
         parts = pair.split("=")
         if len(parts) != 2:
             raise ArgsError(f"ARGS: invalid pair {_quote(pair)}")
-        pairs.append((parts[0], parts[1]))
-    return pairs
+        yield parts[0], parts[1]
 
 
 def parse_bool(text: str) -> bool:
     """Go's ``UnmarshallableBool``: ``1``/``true``/``0``/``false``, any case."""
-    lowered = text.lower()
+    lowered = _go_lower(text)
     if lowered in ("1", "true"):
         return True
     if lowered in ("0", "false"):
         return False
-    raise ArgsError(f"boolean unmarshal error: invalid input {text}")
+    raise ArgsError(f"boolean unmarshal error: invalid input {lowered}")
+
+
+def _go_lower(text: str) -> str:
+    # Go's strings.ToLower maps rune by rune: an invalid byte becomes U+FFFD and "İ" is
+    # "i" (Python lowers it to two characters).
+    if text.isascii():
+        return text.lower()
+    out = []
+    for ch in text:
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            out.append("\ufffd")
+        elif ch == "\u0130":
+            out.append("i")
+        else:
+            lowered = ch.lower()
+            out.append(lowered if len(lowered) == 1 else ch)
+    return "".join(out)
+
+
+class NetIP:
+    """A ``CNI_ARGS`` value typed like Go's ``net.IP``: IPv4, IPv6 or empty.
+
+    ``address`` is an :mod:`ipaddress` address, or None for the empty value (Go's nil
+    IP). IPv4-mapped IPv6 addresses become IPv4, as ``net.IP.String`` prints them.
+    """
+
+    __slots__ = ("address",)
+
+    def __init__(self, text: str = "") -> None:
+        if text == "":
+            self.address = None
+            return
+        from cniskel._addr import ResultError, parse_ip
+
+        try:
+            self.address = parse_ip(text)
+        except ResultError:
+            raise ArgsError(f"invalid IP address: {text}") from None
+
+    def __bool__(self) -> bool:
+        return self.address is not None
+
+    def __str__(self) -> str:
+        return "<nil>" if self.address is None else str(self.address)
+
+    def __repr__(self) -> str:
+        return f"NetIP({'' if self.address is None else str(self.address)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NetIP):
+            return NotImplemented
+        return self.address == other.address
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class ArgsSpec:
@@ -75,7 +133,7 @@ class ArgsSpec:
         fields = _arg_fields(cls)
         instance = cls()
         unknown: list[str] = []
-        for key, value in split_pairs(raw):
+        for key, value in _pairs(raw):
             if key not in fields:
                 unknown.append(f"{key}={value}")
                 continue
@@ -114,15 +172,24 @@ class K8sArgs(CommonArgs):
 
 
 class CniArgs:
-    """``CNI_ARGS`` as the plugin received it: :attr:`raw` plus parsed access."""
+    """``CNI_ARGS`` as the plugin received it: :attr:`raw` plus parsed access.
+
+    Every view is parsed once and cached. :attr:`typed` is the instance of the
+    plugin's ``args_class`` (None without one).
+    """
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
+        self.typed: ArgsSpec | None = None
+        self._pairs: list[tuple[str, str]] | None = None
+        self._loaded: dict[type, ArgsSpec] = {}
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
         """The pairs in order (raises :class:`ArgsError` for a malformed string)."""
-        return split_pairs(self.raw)
+        if self._pairs is None:
+            self._pairs = split_pairs(self.raw)
+        return list(self._pairs)
 
     def as_dict(self) -> dict[str, str]:
         """Pairs as a dict; a repeated key keeps its last value."""
@@ -133,8 +200,14 @@ class CniArgs:
         return self.as_dict().get(key, default)
 
     def load(self, spec: type[A]) -> A:
-        """Typed access with the reference's semantics; see :class:`ArgsSpec`."""
-        return spec.load(self.raw)
+        """Typed access with the reference's semantics (parsed once per spec)."""
+        if isinstance(self.typed, spec):
+            return self.typed
+        cached = self._loaded.get(spec)
+        if cached is None:
+            cached = self._loaded[spec] = spec.load(self.raw)
+        assert isinstance(cached, spec)
+        return cached
 
     @property
     def k8s(self) -> K8sArgs:
@@ -192,7 +265,7 @@ def _convert(text: str, tp: Any) -> Any:
         try:
             return tp(text)
         except ValueError:
-            raise ArgsError(f"invalid IP address {text}") from None
+            raise ArgsError(f"invalid IP address: {text}") from None
     if callable(tp):
         return tp(text)
     raise TypeError(f"unsupported CNI_ARGS field type {tp!r}")

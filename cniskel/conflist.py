@@ -99,12 +99,35 @@ def _negotiate(raw: dict[str, object], cni_version: str) -> str:
     return usable[-1] if usable else cni_version
 
 
+def _check_numbers(value: object, where: str) -> None:
+    """Refuse numbers no plugin can be handed: beyond float64 (``1e400``, 400 digits).
+
+    libcni re-encodes every config through Go's float64, which rejects them; writing
+    them on would mean ``Infinity`` (not JSON) or a number Go plugins cannot read.
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_numbers(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_numbers(item, f"{where}[{index}]")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        from cniskel._godecode import float64
+        from cniskel._gojson import number_literal
+
+        if float64(value) is None:
+            literal = number_literal(value)
+            shown = literal if len(literal) <= 40 else f"{literal[:20]}...({len(literal)} digits)"
+            raise ConfigError(f"the number {shown} at {where or 'the top level'} is out of range")
+
+
 def conflist_from_bytes(data: bytes, *, require_plugins: bool = True) -> NetworkConfigList:
     """Parse a configuration list (libcni ``NetworkConfFromBytes``)."""
     try:
         raw = loads(data)
     except GoDecodeError as exc:
         raise ConfigError(f"error parsing configuration list: {exc}") from None
+    _check_numbers(raw, "")
     if not isinstance(raw, dict):
         raise ConfigError("error parsing configuration list: not a JSON object")
     name = raw.get("name")
@@ -179,9 +202,23 @@ def conf_files(directory: str, extensions: Sequence[str]) -> list[str]:
 
 
 def conflist_from_file(path: str) -> NetworkConfigList:
-    """Load a ``.conflist`` plus plugin objects from ``<dir>/<name>/*.conf``."""
-    with open(path, "rb") as handle:
-        data = handle.read()
+    """Load a ``.conflist`` plus plugin objects from ``<dir>/<name>/*.conf``.
+
+    Every error names the file.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        return _conflist_from_file(path, data)
+    except ConfigError as exc:
+        if path in str(exc):
+            raise
+        raise ConfigError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _conflist_from_file(path: str, data: bytes) -> NetworkConfigList:
     conflist = conflist_from_bytes(data, require_plugins=False)
     if not conflist.load_only_inlined_plugins:
         extra_dir = os.path.join(os.path.dirname(path), conflist.name)
@@ -191,6 +228,10 @@ def conflist_from_file(path: str) -> NetworkConfigList:
                     item = loads(handle.read())
                 except GoDecodeError as exc:
                     raise ConfigError(f"failed to load plugin config {extra}: {exc}") from None
+            try:
+                _check_numbers(item, "")
+            except ConfigError as exc:
+                raise ConfigError(f"failed to load plugin config {extra}: {exc}") from None
             conflist.plugins.append(_plugin(item, len(conflist.plugins)))
     if not conflist.plugins:
         raise ConfigError(f"no plugin configs found in {path}")
@@ -217,5 +258,8 @@ def load_conflist(directory: str, name: str) -> NetworkConfigList:
         except GoDecodeError as exc:
             raise ConfigError(f"error parsing {path}: {exc}") from None
         if isinstance(raw, dict) and raw.get("name") == name:
-            return conflist_from_conf(data)
+            try:
+                return conflist_from_conf(data)
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
     raise ConfigError(f'no net configuration with name "{name}" in {directory}')

@@ -8,6 +8,7 @@ formatted by hand); every other command is handled by
 
 from __future__ import annotations
 
+from cniskel._reply import version_reply, write
 from cniskel._version import CURRENT
 
 TYPE_CHECKING = False
@@ -15,13 +16,13 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import IO
 
-    from cniskel.plugin import Plugin
+    from cniskel._types import PluginLike
 
-_PLAIN = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-+_ ")
+__all__ = ["dispatch", "version_reply", "write"]
 
 
 def dispatch(
-    plugin: Plugin,
+    plugin: PluginLike,
     env: Mapping[str, str],
     stdin: bytes | IO[bytes],
     stdout: IO[bytes] | IO[str],
@@ -47,25 +48,3 @@ def dispatch(
     from cniskel._dispatch_full import run
 
     return run(plugin, env, stdin, stdout, stderr, guard_stdout=guard_stdout)
-
-
-def version_reply(cni_version: str, supported: tuple[str, ...] | list[str]) -> bytes:
-    """The VERSION answer as Go's ``json.Encoder`` writes it (compact, newline)."""
-    items = [cni_version, *supported]
-    if all(isinstance(v, str) and _PLAIN.issuperset(v) for v in items):
-        listed = ",".join(f'"{v}"' for v in supported)
-        text = f'{{"cniVersion":"{cni_version}","supportedVersions":[{listed}]}}\n'
-        return text.encode()
-    from cniskel._gojson import marshal
-
-    body = {"cniVersion": cni_version, "supportedVersions": list(supported)}
-    return marshal(body) + b"\n"
-
-
-def write(stream: IO[bytes] | IO[str], data: bytes) -> None:
-    """Write ``data`` to a binary stream, or decoded to a text stream."""
-    try:
-        stream.write(data)  # type: ignore[arg-type]
-    except TypeError:
-        stream.write(data.decode("utf-8", "replace"))  # type: ignore[call-overload]
-    stream.flush()

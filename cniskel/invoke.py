@@ -70,7 +70,9 @@ def find_in_path(plugin: str, paths: Sequence[str], *, windows: bool | None = No
         for ext in extensions:
             candidate = os.path.join(directory, plugin) + ext
             if os.path.isfile(candidate):
-                return candidate
+                # Absolute, so that running it runs this file: a bare name found through
+                # an empty CNI_PATH entry would otherwise be looked up in PATH.
+                return os.path.abspath(candidate)
     raise InvokeError(f"failed to find plugin {go_quote(plugin)} in path [{' '.join(paths)}]")
 
 
@@ -136,13 +138,15 @@ def exec_plugin(
     stdin: bytes,
     env: Mapping[str, str],
     *,
-    stderr: IO[bytes] | None = None,
+    stderr: IO[bytes] | IO[str] | None = None,
     timeout: float | None = None,
+    show_failure_stderr: bool = False,
 ) -> bytes:
     """Run a plugin binary; return stdout or raise the :class:`CniError` it reported.
 
     Retries on "text file busy" like the reference; on success the plugin's
-    stderr is copied to ``stderr`` (default: this process's stderr).
+    stderr is copied to ``stderr`` (default: this process's stderr), and on
+    failure too when ``show_failure_stderr`` (the runtime tool's ``--verbose``).
     """
     for attempt in range(_TEXT_BUSY_RETRIES + 1):
         try:
@@ -160,12 +164,12 @@ def exec_plugin(
                 time.sleep(1)
                 continue
             raise InvokeError(f"fork/exec {path}: {exc.strerror}") from None
+    if proc.stderr and (proc.returncode == 0 or show_failure_stderr):
+        from cniskel._reply import write
+
+        write(stderr if stderr is not None else sys.stderr.buffer, proc.stderr)
     if proc.returncode != 0:
         raise plugin_error(proc.returncode, proc.stdout, proc.stderr)
-    if proc.stderr:
-        out = stderr if stderr is not None else sys.stderr.buffer
-        out.write(proc.stderr)
-        out.flush()
     return proc.stdout
 
 
@@ -200,20 +204,33 @@ def fixup_result_version(netconf: bytes, output: bytes) -> tuple[str, dict[str, 
 
 
 def exec_plugin_with_result(
-    path: str, netconf: bytes | Mapping[str, object], env: Mapping[str, str]
+    path: str,
+    netconf: bytes | Mapping[str, object],
+    env: Mapping[str, str],
+    *,
+    verbose: bool = False,
+    stderr: IO[bytes] | IO[str] | None = None,
 ) -> Result:
-    """Run a plugin and decode its result with the reference's version fix-up."""
+    """Run a plugin and decode its result with the reference's version fix-up.
+
+    ``verbose``: the plugin's stderr is shown even when it fails.
+    """
     conf = _as_bytes(netconf)
-    output = exec_plugin(path, conf, env)
+    output = exec_plugin(path, conf, env, show_failure_stderr=verbose, stderr=stderr)
     version, raw = fixup_result_version(conf, output)
     return Result.from_dict(raw, version)
 
 
 def exec_plugin_without_result(
-    path: str, netconf: bytes | Mapping[str, object], env: Mapping[str, str]
+    path: str,
+    netconf: bytes | Mapping[str, object],
+    env: Mapping[str, str],
+    *,
+    verbose: bool = False,
+    stderr: IO[bytes] | IO[str] | None = None,
 ) -> None:
     """Run a plugin whose output is ignored (CHECK, DEL, GC, STATUS)."""
-    exec_plugin(path, _as_bytes(netconf), env)
+    exec_plugin(path, _as_bytes(netconf), env, show_failure_stderr=verbose, stderr=stderr)
 
 
 def _delegate_env(command: str, env: Mapping[str, str] | None) -> dict[str, str]:
@@ -315,30 +332,44 @@ class PluginInfo:
         self.supported_versions = list(supported_versions)
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON object."""
-        return {"cniVersion": self.cni_version, "supportedVersions": self.supported_versions}
+        """The JSON object (``supportedVersions`` left out when empty, as Go does)."""
+        out: dict[str, object] = {"cniVersion": self.cni_version}
+        if self.supported_versions:
+            out["supportedVersions"] = self.supported_versions
+        return out
 
     def __repr__(self) -> str:
         return f"PluginInfo({self.cni_version!r}, {self.supported_versions!r})"
 
 
 def decode_plugin_info(data: bytes) -> PluginInfo:
-    """Go's ``PluginDecoder.Decode``."""
+    """Go's ``PluginDecoder.Decode`` (keys match like Go's decoder, ``CNIVersion`` too).
+
+    A 0.2.0 plugin that lists no versions supports 0.1.0 and 0.2.0; like Go, the
+    answer then carries this library's own version (:data:`cniskel._version.CURRENT`).
+    """
+    from cniskel._godecode import STRING, Field, Slice, Struct, unmarshal
+
+    schema = Struct(
+        "pluginInfo",
+        "version.pluginInfo",
+        [Field("cniVersion", STRING), Field("supportedVersions", Slice(STRING, "[]string"))],
+    )
     try:
-        info = loads(data)
+        info = unmarshal(loads(data), schema)
     except GoDecodeError as exc:
         raise InvokeError(f"decoding version info: {exc}") from None
-    if not isinstance(info, dict):
-        info = {}
-    cni_version = info.get("cniVersion")
-    if not isinstance(cni_version, str) or not cni_version:
+    except Exception as exc:  # a Go type error
+        raise InvokeError(f"decoding version info: {exc}") from None
+    cni_version = info["cniVersion"]
+    if not cni_version:
         raise InvokeError("decoding version info: missing field cniVersion")
-    supported = info.get("supportedVersions")
-    if not isinstance(supported, list) or not supported:
+    supported = info["supportedVersions"]
+    if not supported:
         if cni_version == "0.2.0":
-            return PluginInfo("0.2.0", ["0.1.0", "0.2.0"])
+            return PluginInfo(CURRENT, ["0.1.0", "0.2.0"])
         raise InvokeError("decoding version info: missing field supportedVersions")
-    return PluginInfo(cni_version, [str(v) for v in supported])
+    return PluginInfo(cni_version, supported)
 
 
 def get_version_info(path: str, env: Mapping[str, str] | None = None) -> PluginInfo:

@@ -4,7 +4,9 @@ Annotate attributes on a :class:`Model` subclass; their JSON keys are the
 lowerCamelCase of the attribute names unless :func:`field` gives ``key``.
 Decoding checks types, keeps unknown keys in :attr:`Model.extra` and the
 original object in :attr:`Model.raw`. Set ``case_insensitive_keys = True`` on
-a class to match keys like Go's ``encoding/json`` does.
+a class to match keys like Go's ``encoding/json`` does (:mod:`hcnpy.jsonkeys`: the
+last matching key wins). A field declared ``lenient=True`` ignores a value of the
+wrong type (keeps its default), as a Go plugin that never declared the key would.
 
 Field types understood: ``str``, ``int``, ``float``, ``bool``, ``object`` /
 ``Any``, ``list[T]``, ``dict[str, T]``, ``T | None``, unions, other
@@ -31,12 +33,19 @@ _INVALID_NETWORK_CONFIG = 7
 
 
 class _Field:
-    __slots__ = ("default", "factory", "key")
+    __slots__ = ("default", "factory", "key", "lenient")
 
-    def __init__(self, key: str | None, default: object, factory: Callable[[], object] | None):
+    def __init__(
+        self,
+        key: str | None,
+        default: object,
+        factory: Callable[[], object] | None,
+        lenient: bool = False,
+    ):
         self.key = key
         self.default = default
         self.factory = factory
+        self.lenient = lenient
 
 
 def field(
@@ -44,9 +53,13 @@ def field(
     key: str | None = None,
     default: object = _MISSING,
     factory: Callable[[], object] | None = None,
+    lenient: bool = False,
 ) -> Any:
-    """Declare a field's JSON ``key`` and its ``default`` (or ``factory``)."""
-    return _Field(key, default, factory)
+    """Declare a field's JSON ``key`` and its ``default`` (or ``factory``).
+
+    ``lenient``: a value of the wrong type leaves the default instead of failing.
+    """
+    return _Field(key, default, factory, lenient)
 
 
 def camel_key(name: str) -> str:
@@ -56,14 +69,23 @@ def camel_key(name: str) -> str:
 
 
 class _Spec:
-    __slots__ = ("attr", "default", "factory", "key", "type")
+    __slots__ = ("attr", "default", "factory", "key", "lenient", "type")
 
-    def __init__(self, attr: str, key: str, tp: object, default: object, factory: object) -> None:
+    def __init__(
+        self,
+        attr: str,
+        key: str,
+        tp: object,
+        default: object,
+        factory: object,
+        lenient: bool = False,
+    ) -> None:
         self.attr = attr
         self.key = key
         self.type = tp
         self.default = default
         self.factory = factory
+        self.lenient = lenient
 
     def make_default(self) -> object:
         if self.factory is not None:
@@ -108,19 +130,24 @@ class Model:
         specs = _specs(cls)
         matched: set[str] = set()
         for spec in specs:
-            key = _find_key(data, spec.key, cls.case_insensitive_keys)
+            keys = _matching_keys(data, spec.key, cls.case_insensitive_keys)
+            matched.update(keys)
             path = f"{where}.{spec.key}" if where else spec.key
-            if key is None or data[key] is None:
+            present = [data[key] for key in keys if data[key] is not None]
+            value: object = _MISSING
+            if present:
+                try:
+                    value = _convert(present[-1], spec.type, path)
+                except CniError:
+                    if not spec.lenient:
+                        raise
+            if value is _MISSING:
                 value = spec.make_default()
                 if value is _MISSING:
                     raise CniError(
                         _INVALID_NETWORK_CONFIG,
                         f"invalid network config: missing required key {path!r}",
                     )
-            else:
-                value = _convert(data[key], spec.type, path)
-            if key is not None:
-                matched.add(key)
             setattr(self, spec.attr, value)
         self.extra = {k: v for k, v in data.items() if k not in matched}
         self.raw = data
@@ -155,44 +182,48 @@ class Model:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-def _find_key(data: Mapping[str, object], key: str, fold: bool) -> str | None:
-    if key in data:
-        return key
+    @classmethod
+    def known_keys(cls) -> list[str]:
+        """The JSON keys this class declares, in declaration order."""
+        return [spec.key for spec in _specs(cls)]
+
+
+def _matching_keys(data: Mapping[str, object], key: str, fold: bool) -> list[str]:
+    # Go's rule (hcnpy.jsonkeys): every key equal ignoring case, in document order.
     if not fold:
-        return None
-    folded = key.casefold()
-    found = None
-    for candidate in data:
-        if candidate.casefold() == folded:
-            found = candidate
-    return found
+        return [key] if key in data else []
+    from hcnpy.jsonkeys import matching
+
+    return matching(data, key)
 
 
 def _specs(cls: type[Model]) -> list[_Spec]:
     cached = cls.__dict__.get("_cniskel_specs")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    specs: list[_Spec] = []
-    seen: set[str] = set()
+    # A subclass that declares an attribute again replaces the base's declaration (its
+    # type, default and leniency); the field keeps its first position.
+    by_attr: dict[str, _Spec] = {}
     for klass in reversed(cls.__mro__):
         for attr, annotation in getattr(klass, "__annotations__", {}).items():
-            if attr in seen or attr.startswith("_") or attr in _NOT_FIELDS:
+            if attr.startswith("_") or attr in _NOT_FIELDS:
                 continue
             tp = _resolve(klass, annotation)
             if _is_typing(tp, "ClassVar"):
                 continue
-            seen.add(attr)
             declared = getattr(cls, attr, _MISSING)
             if isinstance(declared, _Field):
                 key = declared.key or camel_key(attr)
-                specs.append(_Spec(attr, key, tp, declared.default, declared.factory))
+                spec = _Spec(attr, key, tp, declared.default, declared.factory, declared.lenient)
             else:
-                specs.append(_Spec(attr, camel_key(attr), tp, declared, None))
+                spec = _Spec(attr, camel_key(attr), tp, declared, None)
+            by_attr[attr] = spec
+    specs = list(by_attr.values())
     type.__setattr__(cls, "_cniskel_specs", specs)
     return specs
 
 
-_NOT_FIELDS = frozenset(("extra", "raw", "case_insensitive_keys"))
+_NOT_FIELDS = frozenset(("extra", "raw", "case_insensitive_keys", "unknown_keys"))
 
 
 def _resolve(klass: type, annotation: object) -> Any:
@@ -243,6 +274,20 @@ def _type_error(value: object, where: str, expected: str) -> CniError:
     )
 
 
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+
+
+def _range_error(value: int | float, where: str) -> CniError:
+    from cniskel._gojson import number_literal
+
+    literal = number_literal(value)
+    shown = literal if len(literal) <= 40 else f"{literal[:20]}...({len(literal)} digits)"
+    return CniError(
+        _DECODING_FAILURE, f"error decoding network config: {where}: {shown} is out of range"
+    )
+
+
 def _convert(value: object, tp: Any, where: str) -> Any:
     import types
 
@@ -286,14 +331,21 @@ def _convert_plain(value: object, tp: type, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _type_error(value, where, "int")
         if isinstance(value, float):
-            if not value.is_integer():
+            if not value.is_integer():  # also inf (1e400)
                 raise _type_error(value, where, "int")
-            return int(value)
+            value = int(value)
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _range_error(value, where)
         return value
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _type_error(value, where, "float")
-        return float(value)
+        from cniskel._godecode import float64
+
+        result = float64(value)
+        if result is None:
+            raise _range_error(value, where)
+        return result
     if tp is str:
         if not isinstance(value, str):
             raise _type_error(value, where, "string")

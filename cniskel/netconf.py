@@ -8,12 +8,25 @@ Subclass :class:`NetConf` to declare plugin-specific keys::
         is_gateway: bool = cniskel.field(key="isGateway", default=False)
 
 and set ``config_class = BridgeConf`` on the plugin. Unknown keys are kept in
-``conf.extra``; the whole object stays available as ``conf.raw``.
+``conf.extra`` (and reported, see ``Plugin.unknown_config_keys``); the whole object
+stays available as ``conf.raw``.
+
+Only the keys Go's ``types.NetConf`` declares are type-checked by this base class
+(``cniVersion``, ``name``, ``type``, ``capabilities``, ``ipam``, ``dns``,
+``prevResult``, ``cni.dev/valid-attachments``). ``ipMasq``, ``args``,
+``runtimeConfig`` and ``cni.dev/attachments`` are *lenient*: a value of the wrong
+type leaves the default, as a Go plugin that never declared them would ignore it.
+Declare such a key again in a subclass to make it strict.
 """
 
 from __future__ import annotations
 
+from cniskel.errors import CniError
 from cniskel.model import Model, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 class IPAMConf(Model):
@@ -117,14 +130,16 @@ class NetConf(Model):
     capabilities: dict[str, bool] = field(factory=dict)
     ipam: IPAMConf | None = None
     dns: DNSConf | None = None
-    ip_masq: bool = False
-    args: ConfArgs | None = None
-    runtime_config: RuntimeConfig = field(factory=RuntimeConfig)
+    ip_masq: bool = field(default=False, lenient=True)
+    args: ConfArgs | None = field(default=None, lenient=True)
+    runtime_config: RuntimeConfig = field(factory=RuntimeConfig, lenient=True)
     prev_result: dict[str, object] | None = None
     gc_valid_attachments: list[GCAttachment] | None = field(
         key="cni.dev/valid-attachments", default=None
     )
-    gc_attachments: list[GCAttachment] | None = field(key="cni.dev/attachments", default=None)
+    gc_attachments: list[GCAttachment] | None = field(
+        key="cni.dev/attachments", default=None, lenient=True
+    )
 
     @property
     def valid_attachments(self) -> list[GCAttachment]:
@@ -132,3 +147,35 @@ class NetConf(Model):
         if self.gc_valid_attachments is not None:
             return self.gc_valid_attachments
         return self.gc_attachments or []
+
+    @classmethod
+    def skeleton(cls, data: Mapping[str, object]) -> NetConf:
+        """Only what the skeleton itself reads: ``cniVersion``, ``name``, ``type`` and
+        GC's attachment lists (``prevResult`` is parsed from ``raw`` when asked for).
+
+        For plugins that parse their configuration themselves (``parse_config =
+        False``): a wrongly-typed attachment list is ignored rather than reported;
+        ``raw`` is the whole decoded object.
+        """
+        from hcnpy.jsonkeys import fold
+
+        wanted = {fold(key) for key in _SKELETON_KEYS}
+        subset = {k: v for k, v in data.items() if isinstance(k, str) and fold(k) in wanted}
+        try:
+            conf = NetConf.from_dict(subset)
+        except CniError:
+            names = {fold(key) for key in ("cniVersion", "name", "type")}
+            plain = {k: v for k, v in subset.items() if fold(k) in names and isinstance(v, str)}
+            conf = NetConf.from_dict(plain)
+        conf.raw = dict(data)
+        conf.extra = {}
+        return conf
+
+
+_SKELETON_KEYS = (
+    "cniVersion",
+    "name",
+    "type",
+    "cni.dev/valid-attachments",
+    "cni.dev/attachments",
+)

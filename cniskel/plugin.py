@@ -13,6 +13,7 @@ from cniskel._version import ALL_VERSIONS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from cniskel.args import ArgsSpec
     from cniskel.context import Context
     from cniskel.netconf import NetConf
     from cniskel.result import Result
@@ -32,7 +33,21 @@ class Plugin:
     #: Printed (with the supported versions) to stderr when run with no CNI_COMMAND.
     about: str = ""
     #: The class stdin is decoded into (``ctx.config``); a :class:`~cniskel.NetConf` subclass.
+    #: Stdin is parsed once: ``ctx.stdin`` holds the raw bytes, ``ctx.raw_config`` the
+    #: decoded object and ``ctx.config`` this typed view of it.
     config_class: type[NetConf] | None = None
+    #: False: the plugin parses its configuration itself (from ``ctx.stdin`` or
+    #: ``ctx.raw_config``); ``ctx.config`` then holds only ``cniVersion``, ``name`` and
+    #: ``type``, and nothing else is type-checked or reported.
+    parse_config: bool = True
+    #: A :class:`~cniskel.args.ArgsSpec` subclass: ``CNI_ARGS`` is parsed once into it
+    #: before the verb runs (``ctx.args.typed``, ``ctx.args_as(MyArgs)``); a malformed
+    #: value is code 4 (invalid environment variables).
+    args_class: type[ArgsSpec] | None = None
+    #: Top-level keys of stdin that the typed configuration does not declare:
+    #: ``"warn"`` (a line on stderr naming the closest known key), ``"error"`` (code 7)
+    #: or ``"ignore"``. See :mod:`cniskel.keycheck`.
+    unknown_config_keys: str = "warn"
     #: Divergence switches, see docs/cniskel/divergences.md.
     require_cni_path: bool = True
     version_echo_request: bool = False
@@ -70,3 +85,10 @@ class Plugin:
         )
         sys.stdout.flush()
         sys.exit(code)
+
+
+# The dispatcher treats a verb that still is one of these as not implemented (the
+# reference's nil callback); it recognises them by this mark, without importing Plugin.
+for _verb in (Plugin.add, Plugin.delete, Plugin.check, Plugin.gc, Plugin.status):
+    setattr(_verb, "_cniskel_default_verb", True)  # noqa: B010
+del _verb

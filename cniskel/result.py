@@ -7,24 +7,33 @@ loaded on first use.
 
 from __future__ import annotations
 
+from cniskel._addr import ResultError, parse_cidr, parse_ip
 from cniskel._version import (
     LEGACY_RESULT_VERSIONS,
     V04_RESULT_VERSIONS,
     V1_RESULT_VERSIONS,
 )
 
+__all__ = [
+    "DNS",
+    "IPConfig",
+    "Interface",
+    "Result",
+    "ResultError",
+    "Route",
+    "family_of",
+    "parse_cidr",
+    "parse_ip",
+]
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
     from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
-    from typing import TypeAlias
+    from typing import Any, TypeAlias
 
     IPAddress: TypeAlias = IPv4Address | IPv6Address
     IPCidr: TypeAlias = IPv4Interface | IPv6Interface
-
-
-class ResultError(ValueError):
-    """A result that cannot be decoded or converted (worded like the reference)."""
 
 
 def family_of(version: str) -> str:
@@ -36,45 +45,6 @@ def family_of(version: str) -> str:
     if version in V1_RESULT_VERSIONS:
         return "100"
     return ""
-
-
-# --- addresses ---------------------------------------------------------------
-
-
-def parse_cidr(value: object) -> IPCidr:
-    """Parse ``"addr/prefix"`` keeping host bits (Go ``types.ParseCIDR``)."""
-    import ipaddress
-
-    if not isinstance(value, str):
-        raise ResultError(f"invalid CIDR address: {value}")
-    address, sep, prefix = value.partition("/")
-    if not sep or not (prefix.isascii() and prefix.isdigit()) or "%" in address:
-        raise ResultError(f"invalid CIDR address: {value}")
-    try:
-        cidr: IPCidr = ipaddress.ip_interface(value)
-    except ValueError:
-        raise ResultError(f"invalid CIDR address: {value}") from None
-    if isinstance(cidr, ipaddress.IPv6Interface):
-        mapped = cidr.ip.ipv4_mapped
-        if mapped is not None and cidr.network.prefixlen >= 96:
-            # Go renders IPv4-mapped addresses in dotted form.
-            return ipaddress.IPv4Interface(f"{mapped}/{cidr.network.prefixlen - 96}")
-    return cidr
-
-
-def parse_ip(value: object) -> IPAddress:
-    """Parse a bare IP address (Go ``net.ParseIP``)."""
-    import ipaddress
-
-    if not isinstance(value, str) or "%" in value:
-        raise ResultError(f"invalid IP address: {value}")
-    try:
-        address: IPAddress = ipaddress.ip_address(value)
-    except ValueError:
-        raise ResultError(f"invalid IP address: {value}") from None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
 
 
 def _cidr(value: str | IPCidr) -> IPCidr:
@@ -147,15 +117,11 @@ class DNS(_Record):
         return out
 
     @classmethod
-    def from_dict(cls, data: object, where: str = "dns") -> DNS:
-        """Decode a ``dns`` object; ``null`` is empty."""
-        obj = _object(data, where)
-        return cls(
-            _strings(_get(obj, "nameservers"), f"{where}.nameservers"),
-            _string(_get(obj, "domain"), f"{where}.domain"),
-            _strings(_get(obj, "search"), f"{where}.search"),
-            _strings(_get(obj, "options"), f"{where}.options"),
-        )
+    def from_dict(cls, data: object) -> DNS:
+        """Decode a ``dns`` object like Go's ``types.DNS``; ``null`` is empty."""
+        from cniskel._resultcodec import decode_dns
+
+        return _dns(decode_dns(data))
 
 
 class Interface(_Record):
@@ -278,23 +244,11 @@ class Route(_Record):
         return out
 
     @classmethod
-    def from_dict(cls, data: object, where: str = "routes", legacy: bool = False) -> Route:
-        """Decode a route object (``legacy``: only ``dst``/``gw`` are read)."""
-        obj = _object(data, where)
-        dst = parse_cidr(_get(obj, "dst", ""))
-        gw_raw = _get(obj, "gw")
-        gw = None if gw_raw is None else parse_ip(_string(gw_raw, f"{where}.gw"))
-        if legacy:
-            return cls(dst, gw)
-        return cls(
-            dst,
-            gw,
-            _int(_get(obj, "mtu"), f"{where}.mtu") or 0,
-            _int(_get(obj, "advmss"), f"{where}.advmss") or 0,
-            _int(_get(obj, "priority"), f"{where}.priority") or 0,
-            _int(_get(obj, "table"), f"{where}.table"),
-            _int(_get(obj, "scope"), f"{where}.scope"),
-        )
+    def from_dict(cls, data: object) -> Route:
+        """Decode a route object like Go's ``types.Route`` (1.1.0 fields included)."""
+        from cniskel._resultcodec import decode_route
+
+        return _route(decode_route(data))
 
 
 class Result(_Record):
@@ -353,7 +307,9 @@ class Result(_Record):
             return self._to_020(target, src_family)
         if dst_family == "040":
             return self._to_040(target, src_family)
-        return self._to_100(target)
+        if target == "1.0.0":
+            return self._to_100(target)
+        return self._to_110(target)
 
     def to_json(self, version: str | None = None) -> bytes:
         """Serialise like Go's ``Result.Print``: 4-space indent, no trailing newline."""
@@ -423,13 +379,43 @@ class Result(_Record):
                 ips.append(entry)
             out["ips"] = ips
         if self.routes:
-            out["routes"] = [r.to_dict(legacy=src_family == "020") for r in self.routes]
+            # Debian's libcni 1.1.2 routes carry only dst and gw below spec 1.1.0.
+            out["routes"] = [r.to_dict(legacy=True) for r in self.routes]
         out["dns"] = self.dns.to_dict()
         return out
 
     def _to_100(self, target: str) -> dict[str, object]:
+        # Debian's libcni 1.1.2 (types100 for spec 1.0.0): struct order, "dns" always.
+        out: dict[str, object] = {"cniVersion": target}
+        if self.interfaces:
+            interfaces = []
+            for intf in self.interfaces:
+                item: dict[str, object] = {"name": intf.name}
+                if intf.mac:
+                    item["mac"] = intf.mac
+                if intf.sandbox:
+                    item["sandbox"] = intf.sandbox
+                interfaces.append(item)
+            out["interfaces"] = interfaces
+        if self.ips:
+            ips = []
+            for ip in self.ips:
+                entry: dict[str, object] = {}
+                if ip.interface is not None:
+                    entry["interface"] = ip.interface
+                entry["address"] = str(ip.address)
+                if ip.gateway is not None:
+                    entry["gateway"] = str(ip.gateway)
+                ips.append(entry)
+            out["ips"] = ips
+        if self.routes:
+            out["routes"] = [r.to_dict(legacy=True) for r in self.routes]
+        out["dns"] = self.dns.to_dict()
+        return out
+
+    def _to_110(self, target: str) -> dict[str, object]:
         # libcni >= 1.2 marshals 1.x results through a Go map, so every level's
-        # keys come out sorted; they are inserted here in that order.
+        # keys come out sorted and an empty dns is left out.
         out: dict[str, object] = {"cniVersion": target}
         if not self.dns.is_empty():
             out["dns"] = _sorted(self.dns.to_dict())
@@ -471,26 +457,14 @@ class Result(_Record):
 
         ``version`` picks the result type (default: the ``cniVersion`` in
         ``data``, missing meaning 0.1.0); the embedded ``cniVersion`` must
-        belong to the same type.
+        belong to the same type. ``data`` comes from :func:`cniskel._gojson.loads`
+        (or plain ``json``); keys match like Go's decoder.
         """
-        obj = _object(data, "result")
-        embedded = _string(_get(obj, "cniVersion"), "cniVersion")
-        chosen = (embedded or "0.1.0") if version is None else version
-        family = family_of(chosen) if chosen != "" else "020"
-        if family == "020":
-            if embedded not in ("", *LEGACY_RESULT_VERSIONS):
-                raise ResultError(
-                    "result type supports [ 0.1.0 0.2.0] but unmarshalled CNIVersion is "
-                    f'"{embedded}"'
-                )
-            return cls._from_020(obj, embedded or "0.1.0")
-        if family == "040":
-            _check_embedded(embedded, V04_RESULT_VERSIONS)
-            return cls._from_040_or_100(obj, embedded, family)
-        if family == "100":
-            _check_embedded(embedded, V1_RESULT_VERSIONS)
-            return cls._from_040_or_100(obj, embedded, family)
-        raise ResultError(f'unsupported CNI result version "{chosen}"')
+        from cniskel._resultcodec import decode, embedded_version
+
+        if version is None:
+            version = embedded_version(data)
+        return _build(*decode(data, version))
 
     @classmethod
     def from_json(cls, data: bytes | str, version: str | None = None) -> Result:
@@ -503,134 +477,83 @@ class Result(_Record):
             raise ResultError(str(exc)) from None
         return cls.from_dict(decoded, version)
 
-    @classmethod
-    def _from_020(cls, obj: Mapping[str, object], version: str) -> Result:
-        result = cls(version, dns=DNS.from_dict(_get(obj, "dns")))
-        for key, declared in (("ip4", "4"), ("ip6", "6")):
-            block_raw = _get(obj, key)
-            if block_raw is None:
+
+def _build(family: str, embedded: str, decoded: dict[str, Any]) -> Result:
+    """A :class:`Result` from a decoded Go result struct."""
+    dns = _dns(decoded["dns"])
+    if family == "020":
+        result = Result(embedded or "0.1.0", dns=dns)
+        for key, block_version in (("ip4", "4"), ("ip6", "6")):
+            block = decoded[key]
+            if block is None:
                 continue
-            block = _object(block_raw, key)
-            gateway = _get(block, "gateway")
-            result.ips.append(
-                IPConfig(
-                    parse_cidr(_get(block, "ip", "")),
-                    None if gateway is None else parse_ip(_string(gateway, f"{key}.gateway")),
-                    version=declared,
-                )
-            )
-            for route_raw in _list(_get(block, "routes"), f"{key}.routes"):
-                route = Route.from_dict(route_raw, f"{key}.routes", legacy=True)
+            result.ips.append(_ipconfig(block["ip"], block["gateway"], None, block_version))
+            for raw in block["routes"] or ():
+                route = _route(raw)
                 route._bucket = key
                 result.routes.append(route)
         return result
-
-    @classmethod
-    def _from_040_or_100(cls, obj: Mapping[str, object], version: str, family: str) -> Result:
-        """0.3.x/0.4.0 (``ips`` carry ``version``) and 1.x (interfaces may carry more)."""
-        modern = family == "100"
-        result = cls(version, dns=DNS.from_dict(_get(obj, "dns")))
-        for raw in _list(_get(obj, "interfaces"), "interfaces"):
-            item = _object(raw, "interfaces")
-            result.interfaces.append(
-                Interface(
-                    _string(_get(item, "name"), "interfaces.name"),
-                    _string(_get(item, "mac"), "interfaces.mac"),
-                    (_int(_get(item, "mtu"), "interfaces.mtu") or 0) if modern else 0,
-                    _string(_get(item, "sandbox"), "interfaces.sandbox"),
-                    _string(_get(item, "socketPath"), "interfaces.socketPath") if modern else "",
-                    _string(_get(item, "pciID"), "interfaces.pciID") if modern else "",
-                )
+    result = Result(embedded, dns=dns)
+    for intf in _entries(decoded["interfaces"], "interfaces"):
+        result.interfaces.append(
+            Interface(
+                intf["name"],
+                intf["mac"],
+                intf.get("mtu", 0),
+                intf["sandbox"],
+                intf.get("socketPath", ""),
+                intf.get("pciID", ""),
             )
-        for raw in _list(_get(obj, "ips"), "ips"):
-            result.ips.append(_ipconfig(raw, with_version=not modern))
-        for raw in _list(_get(obj, "routes"), "routes"):
-            result.routes.append(Route.from_dict(raw))
-        return result
-
-
-def _check_embedded(embedded: str, supported: tuple[str, ...]) -> None:
-    if embedded not in supported:
-        raise ResultError(
-            f"result type supports [{' '.join(supported)}] but unmarshalled CNIVersion is "
-            f'"{embedded}"'
         )
+    for ip in _entries(decoded["ips"], "ips"):
+        declared: str | None = ip["version"] if family == "040" else None
+        result.ips.append(_ipconfig(ip["address"], ip["gateway"], ip["interface"], declared))
+    for raw in _entries(decoded["routes"], "routes"):
+        result.routes.append(_route(raw))
+    return result
 
 
-def _ipconfig(raw: object, with_version: bool) -> IPConfig:
-    item = _object(raw, "ips")
-    gateway = _get(item, "gateway")
-    return IPConfig(
-        parse_cidr(_get(item, "address", "")),
-        None if gateway is None else parse_ip(_string(gateway, "ips.gateway")),
-        _int(_get(item, "interface"), "ips.interface"),
-        _string(_get(item, "version"), "ips.version") if with_version else None,
+def _entries(items: list[Any] | None, where: str) -> list[Any]:
+    # Go keeps a null entry as a nil pointer and crashes on it later; refuse it here.
+    for item in items or ():
+        if item is None:
+            raise ResultError(f"{where}: null entry")
+    return items or []
+
+
+def _missing_address() -> ResultError:
+    # Go would keep a nil network and print "<nil>"; see docs/cniskel/divergences.md.
+    return ResultError("invalid CIDR address: ")
+
+
+def _ipconfig(address: Any, gateway: Any, interface: Any, version: str | None) -> IPConfig:
+    if address is None:
+        raise _missing_address()
+    return IPConfig(address, gateway, interface, version)
+
+
+def _route(decoded: dict[str, Any]) -> Route:
+    if decoded["dst"] is None:
+        raise _missing_address()
+    return Route(
+        decoded["dst"],
+        decoded["gw"],
+        decoded.get("mtu", 0),
+        decoded.get("advmss", 0),
+        decoded.get("priority", 0),
+        decoded.get("table"),
+        decoded.get("scope"),
+    )
+
+
+def _dns(decoded: dict[str, Any]) -> DNS:
+    return DNS(
+        decoded["nameservers"] or (),
+        decoded["domain"],
+        decoded["search"] or (),
+        decoded["options"] or (),
     )
 
 
 def _sorted(obj: dict[str, object]) -> dict[str, object]:
     return {key: obj[key] for key in sorted(obj)}
-
-
-# --- lenient-but-typed JSON access (Go's decoder: keys match case-insensitively,
-# null leaves the zero value, wrong kinds are errors) ---------------------------
-
-
-def _get(obj: Mapping[str, object], key: str, default: object = None) -> object:
-    if key in obj:
-        value = obj[key]
-    else:
-        folded = key.casefold()
-        matches = [k for k in obj if k.casefold() == folded]
-        if not matches:
-            return default
-        value = obj[matches[-1]]
-    return default if value is None else value
-
-
-def _type_error(value: object, where: str, gotype: str) -> ResultError:
-    from cniskel._gojson import json_kind
-
-    return ResultError(
-        f"json: cannot unmarshal {json_kind(value)} into Go struct field .{where} of type {gotype}"
-    )
-
-
-def _object(value: object, where: str) -> Mapping[str, object]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise _type_error(value, where, "object")
-    return value
-
-
-def _list(value: object, where: str) -> list[object]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _type_error(value, where, "array")
-    return value
-
-
-def _string(value: object, where: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _type_error(value, where, "string")
-    return value
-
-
-def _strings(value: object, where: str) -> list[str]:
-    return [_string(item, where) for item in _list(value, where)]
-
-
-def _int(value: object, where: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _type_error(value, where, "int")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise _type_error(value, where, "int")
-        return int(value)
-    return value

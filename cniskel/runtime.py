@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 
-from cniskel import invoke
+import cniskel.invoke as invoke
 from cniskel._gojson import GoDecodeError, loads, marshal, marshal_indent
 from cniskel._version import VersionError, greater_than_or_equal
 from cniskel.cache import DEFAULT_CACHE_DIR, ResultCache
@@ -29,7 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping, Sequence
-    from typing import TextIO
+    from typing import IO, TextIO
 
 DEFAULT_NETCONFPATH = "/etc/cni/net.d"
 CACHE_DIR_ENV = "CNISKEL_CACHE_DIR"
@@ -110,10 +111,17 @@ class Runtime:
         path: Sequence[str],
         cache_dir: str = DEFAULT_CACHE_DIR,
         env: Mapping[str, str] | None = None,
+        *,
+        verbose: bool = False,
+        stderr: IO[bytes] | IO[str] | None = None,
     ) -> None:
         self.path = list(path)
         self.cache = ResultCache(cache_dir)
         self.env: dict[str, str] = dict(os.environ if env is None else env)
+        #: Show each plugin's stderr even when it fails (the tool's ``--verbose``).
+        self.verbose = verbose
+        #: Where plugins' stderr is copied (default: this process's stderr).
+        self.stderr = stderr
 
     def _env(self, command: str, rt: RuntimeConf | None) -> dict[str, str]:
         return invoke.args_env(
@@ -168,7 +176,9 @@ class Runtime:
             if error is not None:
                 raise error
         stdin = build_config(conflist.name, conflist.cni_version, plugin, prev, rt)
-        return invoke.exec_plugin_with_result(path, stdin, self._env("ADD", rt))
+        return invoke.exec_plugin_with_result(
+            path, stdin, self._env("ADD", rt), verbose=self.verbose, stderr=self.stderr
+        )
 
     # -- CHECK / DEL -------------------------------------------------------------
 
@@ -218,7 +228,9 @@ class Runtime:
         try:
             path = self._find(plugin)
             stdin = build_config(conflist.name, conflist.cni_version, plugin, prev, rt)
-            invoke.exec_plugin_without_result(path, stdin, self._env(command, rt))
+            invoke.exec_plugin_without_result(
+                path, stdin, self._env(command, rt), verbose=self.verbose, stderr=self.stderr
+            )
         except (CniError, invoke.InvokeError) as exc:
             raise PluginFailed(plugin, action, exc) from exc
 
@@ -266,7 +278,9 @@ class Runtime:
                     stdin = build_config(
                         conflist.name, conflist.cni_version, plugin, None, None, extra
                     )
-                    invoke.exec_plugin_without_result(path, stdin, self._env("GC", None))
+                    invoke.exec_plugin_without_result(
+                        path, stdin, self._env("GC", None), verbose=self.verbose, stderr=self.stderr
+                    )
                 except (CniError, invoke.InvokeError) as exc:
                     errors.append(PluginFailed(plugin, "gc", exc))
         return errors
@@ -278,7 +292,9 @@ class Runtime:
         for plugin in conflist.plugins:
             path = self._find(plugin)
             stdin = build_config(conflist.name, conflist.cni_version, plugin, None, None)
-            invoke.exec_plugin_without_result(path, stdin, self._env("STATUS", None))
+            invoke.exec_plugin_without_result(
+                path, stdin, self._env("STATUS", None), verbose=self.verbose, stderr=self.stderr
+            )
 
     def version_info(self, plugin_type: str) -> invoke.PluginInfo:
         """VERSION of a plugin found in the search path."""
@@ -331,6 +347,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--ifname", default=None, help="interface (default $CNI_IFNAME or eth0)")
         sub.add_argument("--container-id", default=None, help="default: derived from NETNS")
         sub.add_argument("--cache-dir", default=None, help="result cache directory")
+        sub.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="show each plugin's stderr, also when it fails",
+        )
         if verb == "gc":
             sub.add_argument(
                 "--valid",
@@ -358,26 +380,90 @@ def run_cli(
         invoke.split_path_list(env.get("CNI_PATH", "")),
         getattr(options, "cache_dir", None) or env.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR,
         env,
+        verbose=getattr(options, "verbose", False),
+        stderr=err,
     )
     try:
         return _run(options, runtime, env, out)
     except PluginFailed as exc:
+        # The plugin's own error object goes to stdout unchanged (it is the protocol);
+        # the tool's line on stderr is its own, in Python's words.
         if isinstance(exc.error, CniError):
-            print(exc.error.to_json().decode(), file=out)
-        print(f"cniskel: {exc}", file=err)
+            _print_json(exc.error.to_json(), out)
+        print(f"cniskel: {python_wording(str(exc))}", file=err)
         return 1
     except (CniError, ConfigError, invoke.InvokeError, ResultError, OSError) as exc:
         if isinstance(exc, CniError):
-            print(exc.to_json().decode(), file=out)
-        print(f"cniskel: {exc}", file=err)
+            _print_json(exc.to_json(), out)
+        print(f"cniskel: {python_wording(str(exc))}", file=err)
         return 1
+
+
+def _print_json(data: bytes, out: TextIO) -> None:
+    """JSON on the tool's stdout always ends with a newline."""
+    text = data.decode("utf-8", "replace")
+    out.write(text if text.endswith("\n") else text + "\n")
+    out.flush()
+
+
+_GO_TYPES = {
+    "string": "a string",
+    "bool": "true or false",
+    "int": "an integer",
+    "float64": "a number",
+}
+
+
+def _python_type(gotype: str) -> str:
+    if gotype in _GO_TYPES:
+        return _GO_TYPES[gotype]
+    if gotype.startswith("[]"):
+        return "a list"
+    if gotype.startswith("*"):
+        return _python_type(gotype[1:])
+    return "an object"
+
+
+def python_wording(message: str) -> str:
+    """A message of the Go-compatible layer re-worded for the person running the tool.
+
+    ``json: cannot unmarshal number into Go struct field .cniVersion of type string``
+    becomes ``cniVersion: expected a string, got a number``; JSON syntax errors say
+    ``invalid JSON``. Everything else is returned unchanged.
+    """
+
+    def field(match: re.Match[str]) -> str:
+        kind, literal, path, gotype = match.group(1, 2, 3, 4)
+        place = f"{path}: " if path else ""
+        if literal and gotype in ("int", "float64"):
+            return f"{place}the number {literal} does not fit {_python_type(gotype)}"
+        got = f"the number {literal}" if literal else _KINDS.get(kind, kind)
+        return f"{place}expected {_python_type(gotype)}, got {got}"
+
+    message = _TYPE_ERROR.sub(field, message)
+    message = message.replace("unexpected end of JSON input", "invalid JSON: the text ends early")
+    return _SYNTAX_ERROR.sub(r"invalid JSON: unexpected character \1 \2", message)
+
+
+_KINDS = {
+    "string": "a string",
+    "number": "a number",
+    "bool": "a boolean",
+    "array": "a list",
+    "object": "an object",
+}
+_TYPE_ERROR = re.compile(
+    r"json: cannot unmarshal (\w+)(?: (\S+))? into Go "
+    r"(?:struct field \w*\.(\S+)|value) of type (.+?)(?=$|;|\))"
+)
+_SYNTAX_ERROR = re.compile(r"invalid character ('(?:[^']|\\')+') ([a-z][^;]*)")
 
 
 def _run(options: argparse.Namespace, runtime: Runtime, env: Mapping[str, str], out: TextIO) -> int:
     command = options.command
     if command == "version":
         info = runtime.version_info(options.plugin)
-        print(marshal_indent(info.to_dict()).decode(), file=out)
+        _print_json(marshal_indent(info.to_dict()), out)
         return 0
     netconf_dir = env.get("NETCONFPATH") or DEFAULT_NETCONFPATH
     conflist = load_conflist(netconf_dir, options.network)
@@ -413,7 +499,7 @@ def _run(options: argparse.Namespace, runtime: Runtime, env: Mapping[str, str], 
     if command == "add":
         result = runtime.add_network_list(conflist, rt)
         if result is not None:
-            print(result.to_json().decode(), file=out)
+            _print_json(result.to_json(), out)
     elif command == "check":
         runtime.check_network_list(conflist, rt)
     else:

@@ -10,6 +10,8 @@ HNS, ``cniskel`` as the container runtime, and the ``nat`` plugin it runs.
    passes capability arguments); show the endpoints.
 4. ADD container ``web2`` asking for the same host port: code 71.
 5. DEL both containers (a runtime DELs after a failed ADD too); show that nothing is left.
+6. Where this machine can run the simulator's Linux datapath (root, ``ip``, ``nft``): real
+   packets between containers, and an ACL blocking one of them (``acl_block_allow.py``).
 
 Every command is echoed as you can run it yourself from the same directory: with the
 environment it needs, and the state directory as ``$DEMO``. The directory is temporary and
@@ -198,6 +200,24 @@ def delete_both(demo: Demo) -> None:
     demo.run("hcnpy", "namespace", "list")
 
 
+def ping_through_the_datapath(demo: Demo) -> None:
+    """Real pings between containers, one blocked by an ACL (skipped where it cannot run)."""
+    from hcnpy.sim.datapath import DatapathUnavailable, open_datapath
+
+    try:
+        open_datapath(demo.hcnpy_env["HCNPY_SIM_STATE"])
+    except DatapathUnavailable as exc:
+        print(f"  skipped: {exc}")
+        return
+    example = str(Path(__file__).with_name("acl_block_allow.py"))
+    code, out = demo.run("python", shown_path(Path(example)), "--datapath")
+    blocked = "ping stranger -> web (172.30.0.2): no answer (blocked)"
+    demo.expect(
+        code == 0 and blocked in out and out.count("): ok") == 5,
+        "the datapath step did not show the ACL blocking exactly one container",
+    )
+
+
 #: ``(heading, step)`` in order; each step runs its commands through ``demo``.
 STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("1. ADD before the HNS network exists: code 81 (network not found)",
@@ -207,6 +227,8 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("4. ADD container web2 with the same host port: code 71 (port already exists)",
      add_web2_on_the_same_port),
     ("5. DEL both containers (the runtime also DELs the failed one)", delete_both),
+    ("6. Real packets: containers ping each other, and an ACL blocks one of them",
+     ping_through_the_datapath),
 ]  # fmt: skip
 
 

@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .safefiles import open_private
+
 __all__ = ["TraceRecord", "TraceWriter", "encode_record", "iter_trace", "read_trace"]
 
-_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ class TraceWriter:
     def write(self, line: bytes) -> None:
         """Append one encoded line with a single ``write``."""
         try:
-            fd = os.open(self.path, _FLAGS, 0o644)
+            fd = open_private(self.path, _FLAGS)  # 0600, never through a symlink
             try:
                 written = os.write(fd, line)
                 while written < len(line):  # only on a short write (disk full, signal)

@@ -1,8 +1,9 @@
 """Reading HNS V1 documents, and converting V1 networks and endpoints to the V2 models.
 
 V1 documents are what ``HNSCall`` answers (``GET /networks``, ``/endpoints``) and what older
-tools send. They come bare or wrapped in the answer envelope ``{"Success", "Error",
-"Output"}``; every ``read_*`` function takes either, as JSON text or decoded JSON:
+tools send. They come bare or wrapped in the answer envelope
+``{"Success", "Error", "Output"}``; every ``read_*`` function takes either, as JSON text or
+decoded JSON:
 
 >>> net = read_network('{"Success":true,"Output":{"Name":"nat","Type":"nat","Flags":8}}')
 >>> net.name, net.type, int(net.flags or 0)

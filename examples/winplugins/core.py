@@ -79,7 +79,9 @@ class WindowsPlugin(Plugin):
     dual_stack_network_types: tuple[str, ...] = ()
 
     supported_versions = SUPPORTED_VERSIONS
-    config_class = LenientNetConf
+    # config.py parses the configuration from ctx.stdin; the skeleton decodes only
+    # what it needs itself (name, cniVersion, GC's attachments) and reports no keys.
+    parse_config = False
 
     def name(self) -> str:
         return self.config_types[0] if self.config_types else type(self).__name__

@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..guid import is_guid
 from ..lookup_errors import EndpointNotFoundError, NetworkNotFoundError
 from . import tables
 from .errors import AmbiguousReference, UsageError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..errors import NotFoundError
     from ..ops import JsonDict, Ops
 
-__all__ = ["KINDS", "Kind", "is_guid", "object_id", "resolve", "resolve_id"]
+__all__ = ["KINDS", "Kind", "object_id", "resolve", "resolve_id"]
 
 
 class Kind:
@@ -87,15 +87,6 @@ KINDS: dict[str, Kind] = {
     ),
     "route": Kind("SDN route", "route", lambda ops, ref: ops.get_route(ref)),
 }
-
-
-def is_guid(text: str) -> bool:
-    """True when ``text`` reads as a GUID (with or without braces)."""
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def object_id(doc: Mapping[str, Any]) -> str:

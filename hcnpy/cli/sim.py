@@ -1,9 +1,13 @@
-"""``hcnpy sim reset`` and ``hcnpy sim version [X.Y]``: manage the simulated HNS's state."""
+"""``hcnpy sim reset`` and ``hcnpy sim version [X.Y]``: manage the simulated HNS's state.
+
+``hcnpy sim datapath`` and ``hcnpy sim exec`` (the Linux datapath) live in :mod:`.simnet`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import simnet
 from .context import Context
 from .errors import UsageError
 
@@ -29,13 +33,18 @@ def register(commands: Any) -> None:
         "--default", action="store_true", help="return to the built-in default version"
     )
     version.set_defaults(handler=_version)
+    simnet.register(sub)
 
 
 def _reset(ctx: Context) -> int:
     from ..sim import state
+    from ..sim.datapath import from_environment
 
     path = state.resolve_state_path()
+    datapath = from_environment(path)  # with the datapath on, the kernel side goes too
     state.reset(path)
+    if datapath is not None:
+        datapath.cleanup()
     ctx.say(f"Reset simulated HNS state {path}")
     return 0
 

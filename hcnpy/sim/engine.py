@@ -21,6 +21,7 @@ from ..guid import NIL_GUID, guid, new_guid
 from ..hresult import HResult
 from . import rules as R
 from .context import Ctx
+from .datapath import DatapathUnavailable, from_environment
 from .faults import FaultInjector, parse_faults
 from .jsondoc import canon, dumps, parse_document, parse_guid
 from .messages import message
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from typing import Any, NoReturn, TypeVar
 
     from .context import ObjectKind
+    from .datapath.datapath import Datapath
     from .state import Transaction, Tx
 
     _T = TypeVar("_T")
@@ -85,12 +87,15 @@ class Engine:
     version persisted by :func:`hcnpy.sim.state.set_version`, else
     :data:`hcnpy.sim.versions.DEFAULT_VERSION`) and ``HCNPY_SIM_FAULTS``. A malformed
     setting raises ``ValueError``; an unusable state file raises
-    :class:`hcnpy.sim.state.StateError`.
+    :class:`hcnpy.sim.state.StateError`. ``HCNPY_SIM_DATAPATH=netns`` mirrors every change into
+    the kernel (:mod:`hcnpy.sim.datapath`), or raises
+    :class:`hcnpy.sim.datapath.DatapathUnavailable` where it cannot run.
     """
 
     state_path: str
     _store: Store | None
     _broken: str | None
+    _datapath: Datapath | None
 
     def __init__(
         self,
@@ -104,6 +109,7 @@ class Engine:
         except ValueError as exc:
             raise ValueError(f"{FAULTS_ENV}: {exc}") from None
         self._setup(resolve_state_path(state_path), version or env_version())
+        self._datapath = from_environment(self.state_path)
         self._faults = FaultInjector(rules)
         self._store = Store(self.state_path)
 
@@ -113,6 +119,7 @@ class Engine:
         self._faults = FaultInjector()
         self._store = None
         self._broken = None
+        self._datapath = None
         self._lock = _thread.RLock()
         self._handles: dict[int, tuple[str, str]] = {}
         self._callbacks: set[int] = set()
@@ -248,6 +255,8 @@ class Engine:
                 ctx = self._v2(tx)
                 oid = self._choose_id(ctx, kind, object_id, body)
                 ops.create(ctx, oid, body, network)
+                if self._datapath is not None:
+                    self._datapath.after_write(ctx.tx, kind, "create", oid)
             if ctx.deferred is not None:
                 raise ctx.deferred
             return self._new_handle(kind, oid)
@@ -282,6 +291,8 @@ class Engine:
                 if doc is None:
                     _gone(kind, oid)
                 ops.modify(ctx, oid, doc, body)
+                if self._datapath is not None:
+                    self._datapath.after_write(ctx.tx, kind, "modify", oid)
 
         hresult, _, record = self._guarded(c_function("Modify", kind), work)
         return hresult, None, record
@@ -316,6 +327,8 @@ class Engine:
                 if doc is None:
                     violate(R.DELETE_UNKNOWN, f"{kind} {oid} does not exist")
                 ops.delete(ctx, oid, doc)
+                if self._datapath is not None:
+                    self._datapath.after_write(ctx.tx, kind, "delete", oid)
 
         hresult, _, record = self._guarded(c_function("Delete", kind), work)
         return hresult, None, record
@@ -550,7 +563,7 @@ def get_engine() -> Engine:
         if _engine is None or _engine_pid != os.getpid():
             try:
                 _engine = Engine()
-            except (ValueError, StateError) as exc:
+            except (ValueError, StateError, DatapathUnavailable) as exc:
                 _engine = Engine.unavailable(f"the simulated HNS is misconfigured: {exc}")
             _engine_pid = os.getpid()
         return _engine

@@ -1210,6 +1210,20 @@ ROUTE_SETTINGS = _rule(
     "real-hns.md section 1.1 (hcsshim's tests pass with Setting; Microsoft sends Routes)",
 )
 
+# --- the simulator's own datapath (HCNPY_SIM_DATAPATH=netns) ------------------------------------
+
+DATAPATH_REFUSED = _rule(
+    "datapath.kernel-refused",
+    _CREATE + " HcnModifyNetwork HcnModifyEndpoint HcnModifyNamespace " + _DELETE,
+    "With the simulator's Linux datapath on, a change the kernel cannot follow (an address "
+    "range the simulated host or outside network uses, a program that failed) is rolled "
+    "back and answered E_FAIL. Not HNS behaviour: the simulator's own.",
+    HResult.E_FAIL,
+    CHOSEN,
+    "docs/hcnpy/datapath.md",
+    checkable=False,
+)
+
 # --- address and value syntax (shared by the rules above) ---------------------------------------
 
 IP_SYNTAX = _rule(

@@ -14,6 +14,8 @@ import os
 import sys
 import zlib
 
+from hcnpy.safefiles import UnsafePathError, check_trusted_file, open_private, private_dir
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO
@@ -103,12 +105,39 @@ def _unlock(handle: IO[bytes]) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def _trusted(path: str) -> str:
+    """``path`` if it may be loaded: this user's (or root's) and writable by nobody else."""
+    try:
+        check_trusted_file(path)
+    except UnsafePathError as exc:
+        raise StandinError(f"will not load the simulated HNS library: {exc}") from exc
+    except OSError as exc:
+        raise StandinError(f"cannot use the simulated HNS library {path}: {exc}") from exc
+    return path
+
+
 def ensure_built() -> str:
-    """The cached library, built first if missing. Raises :class:`StandinError` if it cannot be."""
+    """The cached library, built first if missing. Raises :class:`StandinError` if it cannot be.
+
+    The cache directory is created 0700 and refused when another user owns it or may write
+    it; a cached library is loaded only when it belongs to this user (or root) and nobody
+    else may write it, so no other local user can plant code this process would run.
+    """
     directory = cache_dir()
+    try:
+        private_dir(directory)
+    except UnsafePathError as exc:
+        raise StandinError(
+            f"{exc}. Set HCNPY_SIM_CACHE to a directory only you can write. {_HELP}"
+        ) from exc
+    except OSError as exc:
+        raise StandinError(
+            f"cannot create the simulated HNS library cache {directory}: {exc}. "
+            f"Set HCNPY_SIM_CACHE to a writable directory. {_HELP}"
+        ) from exc
     target = os.path.join(directory, f"libhcnpy-standin-{build_key()}{_SUFFIX}")
-    if os.path.isfile(target):
-        return target
+    if os.path.lexists(target):
+        return _trusted(target)
     import shutil
     import tempfile
     from pathlib import Path
@@ -116,12 +145,12 @@ def ensure_built() -> str:
     from hcnpy.sim._standin_build import StandinBuildError, build
 
     try:
-        os.makedirs(directory, exist_ok=True)
-        with _thread_lock, open(os.path.join(directory, ".build.lock"), "a+b") as lock:
+        lock_fd = open_private(os.path.join(directory, ".build.lock"), os.O_RDWR | os.O_CREAT)
+        with _thread_lock, os.fdopen(lock_fd, "a+b") as lock:
             _lock(lock)
             try:
-                if os.path.isfile(target):
-                    return target
+                if os.path.lexists(target):
+                    return _trusted(target)
                 workdir = tempfile.mkdtemp(prefix=".build-", dir=directory)
                 try:
                     built = build(Path(workdir, os.path.basename(target)))
@@ -137,14 +166,14 @@ def ensure_built() -> str:
             f"cannot build the simulated HNS library in {directory}: {exc}. "
             f"Set HCNPY_SIM_CACHE to a writable directory. {_HELP}"
         ) from exc
-    return target
+    return _trusted(target)
 
 
 def library_path() -> str:
     """``$HCNPY_SIM_LIBRARY`` if set, else the cached stand-in (built on first use)."""
     explicit = os.environ.get("HCNPY_SIM_LIBRARY")
     if explicit:
-        return explicit
+        return _trusted(explicit)
     return ensure_built()
 
 

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import time
 
+from ..safefiles import UnsafePathError, open_private, private_dir, refuse_symlink
 from .versions import DEFAULT_VERSION, SimVersion
 
 TYPE_CHECKING = False
@@ -412,13 +413,28 @@ class Store:
         self._conn.close()
 
 
-def _connect(path: str, busy_timeout: float) -> sqlite3.Connection:
+def _prepare_file(path: str) -> None:
+    """Create the state file 0600 (SQLite gives its -wal and -shm the same mode) in a new
+    directory of mode 0700, refusing symlinks for the file and its -wal/-shm companions."""
     directory = os.path.dirname(path)
-    if path != ":memory:" and directory:
+    if directory and not os.path.isdir(directory):
         try:
-            os.makedirs(directory, exist_ok=True)
+            private_dir(directory)
         except OSError as exc:
             raise StateError(f"cannot create the directory of {path}: {exc}") from exc
+    try:
+        for companion in (path + "-wal", path + "-shm"):
+            refuse_symlink(companion)
+        os.close(open_private(path, os.O_RDWR | os.O_CREAT))
+    except UnsafePathError as exc:
+        raise StateError(f"unsafe simulated HNS state: {exc}") from exc
+    except OSError as exc:
+        raise StateError(f"cannot create the simulated HNS state {path}: {exc}") from exc
+
+
+def _connect(path: str, busy_timeout: float) -> sqlite3.Connection:
+    if path != ":memory:":
+        _prepare_file(path)
     try:
         conn = sqlite3.connect(
             path, timeout=busy_timeout, isolation_level=None, check_same_thread=False

@@ -111,7 +111,9 @@ def test_result_version_fixup(
             b'{"cniVersion": "1.0.0", "supportedVersions": ["0.4.0", "1.0.0"]}',
             ("1.0.0", ["0.4.0", "1.0.0"]),
         ),
-        (b'{"cniVersion": "0.2.0"}', ("0.2.0", ["0.1.0", "0.2.0"])),
+        # Go's PluginSupports: the library's own version (1.1.0 here, 1.0.0 in libcni 1.1.2).
+        (b'{"cniVersion": "0.2.0"}', ("1.1.0", ["0.1.0", "0.2.0"])),
+        (b'{"CNIVersion": "0.2.0", "supportedversions": ["0.2.0"]}', ("0.2.0", ["0.2.0"])),
         (b'{"cniVersion": "0.3.0"}', "decoding version info: missing field supportedVersions"),
         (b'{"supportedVersions": ["0.1.0"]}', "decoding version info: missing field cniVersion"),
         (b"{", "decoding version info: unexpected end of JSON input"),

@@ -89,15 +89,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
             {"version": "4", "address": "10.1.3.4/24"},
         ],
         "routes": [
-            {
-                "dst": "0.0.0.0/0",
-                "gw": "10.1.2.1",
-                "mtu": 1400,
-                "advmss": 1300,
-                "priority": 10,
-                "table": 0,
-                "scope": 253,
-            },
+            {"dst": "0.0.0.0/0", "gw": "10.1.2.1"},
             {"dst": "192.168.0.30/16"},
             {"dst": "::/0", "gw": "3ffe:ffff::1"},
         ],
@@ -108,6 +100,31 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "options": ["ndots:2"],
         },
     },
+    # Debian's libcni 1.1.2: struct order, no 1.1.0 fields, dns always printed.
+    "1.0.0": {
+        "cniVersion": "1.0.0",
+        "interfaces": [
+            {"name": "eth0", "mac": "00:11:22:33:44:55", "sandbox": "/var/run/netns/blue"},
+            {"name": "veth0", "mac": "66:77:88:99:aa:bb"},
+        ],
+        "ips": [
+            {"interface": 0, "address": "10.1.2.30/24", "gateway": "10.1.2.1"},
+            {"interface": 0, "address": "3ffe:ffff:0:1ff::1/64", "gateway": "3ffe:ffff::1"},
+            {"address": "10.1.3.4/24"},
+        ],
+        "routes": [
+            {"dst": "0.0.0.0/0", "gw": "10.1.2.1"},
+            {"dst": "192.168.0.30/16"},
+            {"dst": "::/0", "gw": "3ffe:ffff::1"},
+        ],
+        "dns": {
+            "nameservers": ["8.8.8.8"],
+            "domain": "example.com",
+            "search": ["a.example.com"],
+            "options": ["ndots:2"],
+        },
+    },
+    # libcni >= 1.2 (the only libraries with spec 1.1.0): sorted keys through a Go map.
     "1.1.0": {
         "cniVersion": "1.1.0",
         "dns": {
@@ -151,22 +168,23 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_110_result_prints_in_every_version(version: str) -> None:
-    family = {"0.1.0": "0.2.0", "0.2.0": "0.2.0", "1.0.0": "1.1.0", "1.1.0": "1.1.0"}.get(
+    family = {"0.1.0": "0.2.0", "0.2.0": "0.2.0", "1.0.0": "1.0.0", "1.1.0": "1.1.0"}.get(
         version, "0.4.0"
     )
     expected = dict(EXPECTED[family], cniVersion=version)
     printed = full_result().to_json(version)
     assert json.loads(printed) == expected
-    # key order is part of the contract (Go struct order for 0.x, sorted for 1.x)
+    # key order is part of the contract (Go struct order up to 1.0.0, sorted for 1.1.0)
     assert list(json.loads(printed)) == list(expected)
     assert not printed.endswith(b"\n")
 
 
-def test_empty_dns_is_emitted_for_0x_and_omitted_for_1x() -> None:
+def test_empty_dns_is_emitted_up_to_100_and_omitted_for_110() -> None:
     result = Result(ips=[IPConfig("10.0.0.1/8")])
     assert json.loads(result.to_json("0.2.0"))["dns"] == {}
     assert json.loads(result.to_json("0.4.0"))["dns"] == {}
-    assert "dns" not in json.loads(result.to_json("1.0.0"))
+    assert json.loads(result.to_json("1.0.0"))["dns"] == {}
+    assert "dns" not in json.loads(result.to_json("1.1.0"))
 
 
 def test_down_conversion_without_ips_fails_like_the_reference() -> None:
@@ -281,7 +299,7 @@ CREATE_CASES: list[tuple[str | None, dict[str, Any], str]] = [
     (
         "1.0.0",
         {"cniVersion": "0.4.0"},
-        'result type supports [1.0.0 1.1.0] but unmarshalled CNIVersion is "0.4.0"',
+        'result type supports [1.0.0] but unmarshalled CNIVersion is "0.4.0"',
     ),
     (
         "0.4.0",
@@ -337,7 +355,7 @@ PREV_CASES: list[tuple[str, dict[str, Any], str | None]] = [
     (
         "1.0.0",
         {"cniVersion": "0.4.0", "ips": []},
-        'could not parse prevResult: result type supports [1.0.0 1.1.0] but unmarshalled CNIVersion is "0.4.0"',
+        'could not parse prevResult: result type supports [1.0.0] but unmarshalled CNIVersion is "0.4.0"',
     ),
     (
         "1.0.0",
@@ -367,5 +385,9 @@ def test_absent_prev_result_is_none() -> None:
 
 
 def test_type_errors_in_results_are_reported() -> None:
-    with pytest.raises(ResultError, match=r"cannot unmarshal string into Go struct field .ips"):
+    with pytest.raises(
+        ResultError,
+        match=r"^json: cannot unmarshal string into Go struct field Result.ips of type "
+        r"\[\]\*types100.IPConfig$",
+    ):
         Result.from_dict({"cniVersion": "1.0.0", "ips": "10.0.0.1/8"})

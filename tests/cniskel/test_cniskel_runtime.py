@@ -188,6 +188,7 @@ def test_cache_file_format(tmp_path: Path) -> None:
     assert stored["cniArgs"] == [["K", "V"]]
     assert stored["result"] == {
         "cniVersion": "1.0.0",
+        "dns": {},
         "ips": [{"address": "10.0.0.2/24", "gateway": "10.0.0.1"}],
     }
     converted = cache.result("net", "0.4.0", "c1", "eth0")

@@ -53,7 +53,7 @@ ARGS_CASES: list[tuple[type[ArgsSpec], str, dict[str, Any] | str]] = [
     (IPArgs, "IP", 'ARGS: invalid pair "IP"'),
     (IPArgs, "NAME=a=b", 'ARGS: invalid pair "NAME=a=b"'),
     (IPArgs, "ip=1.2.3.4", 'ARGS: unknown args ["ip=1.2.3.4"]'),
-    (IPArgs, "IP=bad", 'ARGS: error parsing value of pair "IP=bad": invalid IP address bad'),
+    (IPArgs, "IP=bad", 'ARGS: error parsing value of pair "IP=bad": invalid IP address: bad'),
     (
         IPArgs,
         "FLAG=yes",

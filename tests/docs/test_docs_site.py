@@ -40,7 +40,7 @@ NOT_ON_API_PAGES = {
     "hcnpy.__main__",
     *(f"hcnpy.cli.{m}" for m in ("conformance", "context", "endpoint", "errors", "info", "inputs",
                                  "loadbalancer", "namespace", "network", "policy", "resolve",
-                                 "route", "sim", "tables", "typed")),
+                                 "route", "sim", "simnet", "tables", "typed")),
     *(f"hcnpy.sim.{m}" for m in ("addressing", "balancers", "context", "endpoints", "jsondoc",
                                  "namespaces", "networks", "policies", "ports",
                                  "queries", "routes", "v1answers", "v1schema")),

@@ -39,15 +39,15 @@ def test_acl_block_allow() -> None:
     sections = proc.stdout.split("\n--- ")
     titles = [s.splitlines()[0] for s in sections[1:]]
     assert titles == [
-        "two container endpoints, no ACL",
-        "after adding: Block inbound TCP/80",
-        "after replacing the block by: Allow inbound TCP/80",
+        "three container endpoints, no ACL",
+        "web: Block inbound from stranger (prio 100), Allow in and out (prio 200)",
+        "web: the block removed, the allow rules kept",
         "cleaned up",
     ]
-    assert sections[2].count("ACL Block In proto 6 port 80") == 2
-    assert sections[3].count("ACL Allow In proto 6 port 80") == 2
-    assert "Block" not in sections[3]
+    assert sections[2].count("ACL Block In 172.30.0.4 prio 100") == 1
+    assert sections[3].count("ACL Allow") == 2 and "Block" not in sections[3]
     assert "aclDemoNet" not in sections[4]
+    assert "ping" not in proc.stdout  # the datapath (and its pings) is opt-in
 
 
 def test_schema_demo_still_runs() -> None:

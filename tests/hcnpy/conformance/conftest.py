@@ -21,7 +21,8 @@ from hcnpy.sim import engine
 Restart = Callable[..., None]
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
 KINDS = ("Network", "Endpoint", "Namespace", "LoadBalancer", "SdnRoute")
-_SETTINGS = ("HCNPY_SIM_FAULTS", "HCNPY_SIM_HNS_VERSION", "HCNPY_TRACE", "HCNPY_BACKEND")
+_SETTINGS = ("HCNPY_SIM_FAULTS", "HCNPY_SIM_HNS_VERSION", "HCNPY_TRACE", "HCNPY_BACKEND",
+             "HCNPY_SIM_DATAPATH")  # fmt: skip
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 
 from hcnpy.bindings import Library
 from hcnpy.errors import HcnUnavailable
+from hcnpy.safefiles import private_dir
 from hcnpy.sim import _standin_build, standin
 from hcnpy.sim.backend import open_standin
 
@@ -26,9 +27,56 @@ def test_warm_up_prints_the_cached_library(library: Library) -> None:
     assert done.stdout.strip() == library.path
 
 
-def test_hcnpy_sim_library_names_a_prebuilt_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HCNPY_SIM_LIBRARY", "/opt/prebuilt/libstandin.so")
-    assert standin.library_path() == "/opt/prebuilt/libstandin.so"
+def test_hcnpy_sim_library_names_a_prebuilt_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prebuilt = tmp_path / "libstandin.so"
+    prebuilt.write_bytes(b"")
+    prebuilt.chmod(0o644)
+    monkeypatch.setenv("HCNPY_SIM_LIBRARY", str(prebuilt))
+    assert standin.library_path() == str(prebuilt)
+
+
+def test_a_library_others_may_write_is_never_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #10: a library planted where other users can write is refused, not run."""
+    planted = tmp_path / "libstandin.so"
+    planted.write_bytes(b"")
+    planted.chmod(0o666)
+    monkeypatch.setenv("HCNPY_SIM_LIBRARY", str(planted))
+    with pytest.raises(standin.StandinError, match="writable by group or others"):
+        standin.library_path()
+
+
+def test_a_library_planted_in_the_cache_by_another_user_is_never_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the planted file another owner (CI runs as root)")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HCNPY_SIM_CACHE", str(cache))
+    monkeypatch.delenv("HCNPY_SIM_LIBRARY", raising=False)
+    private_dir(str(cache))
+    planted = cache / f"libhcnpy-standin-{standin.build_key()}.so"
+    planted.write_bytes(b"not a library")
+    os.chown(planted, 65534, 65534)
+    with pytest.raises(standin.StandinError, match="belongs to uid 65534"):
+        standin.library_path()
+
+
+def test_the_cache_directory_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("HCNPY_SIM_CACHE", str(shared))
+    monkeypatch.delenv("HCNPY_SIM_LIBRARY", raising=False)
+    with pytest.raises(standin.StandinError, match="writable by group or others"):
+        standin.library_path()
+    fresh = tmp_path / "fresh" / "cache"
+    monkeypatch.setenv("HCNPY_SIM_CACHE", str(fresh))
+    path = standin.library_path()  # built (or copied) into a new directory
+    assert (fresh.stat().st_mode & 0o777) == 0o700 and Path(path).parent == fresh
 
 
 def test_the_cache_key_covers_the_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
