@@ -45,5 +45,5 @@ def test_the_job_installs_runs_and_uploads_the_report() -> None:
 def test_the_docs_give_the_same_command() -> None:
     page = DOCS.read_text(encoding="utf-8")
     assert page.startswith("# Check the simulator against your Windows node\n")
-    assert "hcnpy conformance --backend hcn --record report-dir" in page
+    assert "hcnpy.exe conformance --backend hcn --record report-dir" in page
     assert "conformance report: <build>" in page
