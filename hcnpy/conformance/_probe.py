@@ -231,8 +231,17 @@ class Probe:
         finally:
             if parent is not None and not isinstance(network, Handle):
                 parent.close()
-        with handle:
-            props = self._call("read the new object", lambda: self._query(handle, DEFAULT_QUERY))
+        try:
+            with handle:
+                props = self._call(
+                    "read the new object", lambda: self._query(handle, DEFAULT_QUERY)
+                )
+        except ScenarioBroken:
+            if wanted is None:  # HNS chose the ID, and it could not be read: say so
+                self.cleanup_failures.append(
+                    f"a new {kind.value} was created, but its ID could not be read to delete it"
+                )
+            raise
         created = str(props.get("ID") or props.get("Id") or "")
         try:
             created = guid(created)
@@ -250,7 +259,10 @@ class Probe:
 
     def _query(self, handle: Handle, query: str) -> dict[str, Any]:
         text = self.library.query(handle, query, timeout=self.run.timeout)
-        value = json.loads(text) if text else {}
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            value = None
         if not isinstance(value, dict):
             raise ScenarioBroken("properties are not a JSON object", text[:200])
         return value
@@ -374,7 +386,10 @@ class Probe:
                 return method(handle, DEFAULT_QUERY, timeout=self.run.timeout)
 
         text: str = self._call(function, call)
-        value = json.loads(text) if text else {}
+        try:
+            value = json.loads(text) if text else {}
+        except ValueError:
+            value = None
         if not isinstance(value, dict):
             raise ScenarioBroken(f"{function} answered something that is not a JSON object")
         return value
