@@ -25,7 +25,8 @@ object could not be cleaned up, or (--compare) a rule differs; 2 usage error.
 
 On Windows, in PowerShell as Administrator:
   hcnpy conformance --backend hcn --record report-dir
-then attach report-dir/report.json to an issue titled 'conformance report: <OS build>'."""
+then attach report-dir/report.json to an issue titled 'conformance report: <build>'
+(<build> is the report's os_build, e.g. 10.0.20348)."""
 
 
 def register(commands: Any) -> None:

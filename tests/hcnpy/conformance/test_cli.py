@@ -114,5 +114,5 @@ def test_usage_errors_exit_2(hcnpy_cli: Run, tmp_path: Path, args: list[str], me
 def test_help_says_where_to_send_the_report(hcnpy_cli: Run) -> None:
     done = hcnpy_cli("conformance", "--help")
     assert done.returncode == 0
-    assert "conformance report: <OS build>" in done.stdout
+    assert "conformance report: <build>" in done.stdout
     assert "--compare REPORT" in done.stdout
