@@ -27,9 +27,9 @@ import sys
 import time
 from types import TracebackType
 
-from hcnpy.safefiles import open_private
+from hcnpy.safefiles import UnsafePathError, open_private
 
-from .errors import ERR_TRY_AGAIN_LATER, PluginError
+from .errors import ERR_ENV, ERR_TRY_AGAIN_LATER, PluginError
 from .statedir import sub_dir
 
 __all__ = ["DEFAULT_TIMEOUT", "FileLock", "lock_dir", "lock_path"]
@@ -104,7 +104,14 @@ class FileLock:
         return self._fd
 
     def acquire(self, blocking: bool = True) -> bool:
-        fd = open_private(self.path, os.O_RDWR | os.O_CREAT)
+        try:
+            fd = open_private(self.path, os.O_RDWR | os.O_CREAT)
+        except UnsafePathError as exc:
+            raise PluginError(
+                ERR_ENV,
+                f"the lock file of {self.key!r} is not safe to use: {exc.reason}",
+                f"{exc.path}: someone planted it; remove it (the plugins recreate it)",
+            ) from None
         deadline = time.monotonic() + self.timeout
         delay = 0.002
         while not _try_lock(fd):
