@@ -32,6 +32,7 @@ EXAMPLE_PAGES = [
     "errors.md",
     "features.md",
     "timeouts.md",
+    "plugin-helpers.md",
 ]
 
 #: Modules deliberately left off the API pages: implementation details reached through the
