@@ -1,7 +1,7 @@
 """What every CNI plugin on HNS writes: a CNI result from an endpoint, policies from port maps.
 
-Plain dicts in and out, so any CNI library can take them (``cniskel.Result.from_dict(d,
-"1.1.0")``). Keys of HNS documents are matched as Go's decoder does (:mod:`hcnpy.jsonkeys`).
+Plain dicts in and out, so any CNI library can take them (``cniskel.Result.from_dict(d)``).
+Keys of HNS documents are matched as Go's decoder does (:mod:`hcnpy.jsonkeys`).
 
 >>> endpoint = {"MacAddress": "00-15-5D-1A-2B-3C",
 ...             "IpConfigurations": [{"IpAddress": "10.0.0.5", "PrefixLength": 24}],
@@ -22,7 +22,10 @@ from . import jsonkeys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any
+    from typing import Any, Protocol
+
+    class _HasToDict(Protocol):
+        def to_dict(self) -> Mapping[str, Any]: ...
 
 __all__ = [
     "PORT_MAPPING_FLAG_IPV6",
@@ -141,7 +144,8 @@ def result_from_endpoint(
     gateways: Mapping[int, str] | None = None,
     dns: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A CNI 1.1.0 result (``interfaces``, ``ips``, ``routes``, ``dns``) for an HNS endpoint.
+    """A CNI 1.1.0 result (``cniVersion``, ``interfaces``, ``ips``, ``routes``, ``dns``) for
+    an HNS endpoint; a runtime converts it to the configuration's version.
 
     One interface named ``ifname`` with the endpoint's MAC (in CNI's colon form) and
     ``sandbox`` (the HNS namespace ID); one entry per address with its prefix length and
@@ -169,7 +173,7 @@ def result_from_endpoint(
             if route not in routes:
                 routes.append(route)
         ips.append(entry)
-    result: dict[str, Any] = {"interfaces": [interface], "ips": ips}
+    result: dict[str, Any] = {"cniVersion": "1.1.0", "interfaces": [interface], "ips": ips}
     if routes:
         result["routes"] = routes
     reported = endpoint_dns(endpoint) or dict(dns or {})
@@ -235,19 +239,21 @@ def port_mapping_policy(
 
 
 def port_mapping_policies(
-    port_mappings: Iterable[Mapping[str, Any]],
+    port_mappings: Iterable[Mapping[str, Any] | _HasToDict],
     *,
     local_routed: bool = False,
     dual_stack: bool = False,
 ) -> list[dict[str, Any]]:
     """HNS ``PortMapping`` policies for CNI ``runtimeConfig.portMappings`` entries
-    (``hostPort``, ``containerPort``, ``protocol``, ``hostIP``).
+    (``hostPort``, ``containerPort``, ``protocol``, ``hostIP``): JSON objects, or typed
+    entries with a ``to_dict()`` (``cniskel``'s ``ctx.runtime_config.port_mappings``).
 
     With ``dual_stack`` a mapping without ``hostIP`` also gets its IPv6 twin (flag 2).
     ``ValueError`` names a malformed entry.
     """
     policies = []
-    for index, entry in enumerate(port_mappings):
+    for index, item in enumerate(port_mappings):
+        entry = item if isinstance(item, Mapping) else item.to_dict()
         try:
             host_ip = jsonkeys.get(entry, "hostIP") or ""
             if not isinstance(host_ip, str):

@@ -9,8 +9,8 @@ every problem. Checks:
   hop and at least one default route (``0.0.0.0/0`` or ``::/0``);
 * formats: IP addresses, CIDR prefixes, MAC addresses (``00-15-5D-52-C0-00``, dashes as HNS
   writes them), GUIDs (``8-4-4-4-12`` hex), ports (0-65535, lists and ``a-b`` ranges for
-  ACLs), protocol numbers (0-255; ACL lists also 256, "all protocols"), VLAN ids (0-4095) and VSIDs (24 bits), the query filter
-  (a JSON object);
+  ACLs), protocol numbers (0-255; ACL lists also 256, "all protocols"), VLAN ids (0-4095)
+  and VSIDs (24 bits), the query filter (a JSON object);
 * integer widths: every integer field, flag sets included, within the width HNS stores it in
   (``uint16`` ACL priorities, ``uint32`` flags, …; :func:`int_bounds` gives a field's range);
 * policies: a type is given, typed settings match it (raw settings of a known type are

@@ -33,8 +33,7 @@ class HelloPlugin(cniskel.Plugin):
         conf = ctx.config_as(HelloConf)
         namespace = ctx.hns_namespace  # the GUID in CNI_NETNS, else CNI error 4
         try:
-            mappings = [m.to_dict() for m in ctx.runtime_config.port_mappings or []]
-            policies = hcnpy.cni.port_mapping_policies(mappings)
+            policies = hcnpy.cni.port_mapping_policies(ctx.runtime_config.port_mappings or [])
         except ValueError as exc:  # e.g. "portMappings[0]: host port 0 is not a port number"
             raise cniskel.CniError(cniskel.ErrorCode.INVALID_NETWORK_CONFIG, str(exc)) from None
         ops = hcnpy.ops.connect(timeout=30)
@@ -57,7 +56,7 @@ class HelloPlugin(cniskel.Plugin):
             ops.delete_endpoint(endpoint["ID"], missing_ok=True)  # a failed ADD leaves nothing
             raise hns_failed("attaching the endpoint failed", exc) from None
         result = hcnpy.cni.result_from_endpoint(endpoint, ifname=ctx.ifname, sandbox=namespace)
-        return cniskel.Result.from_dict({"cniVersion": "1.1.0", **result})
+        return cniskel.Result.from_dict(result)
 
     def delete(self, ctx: cniskel.Context) -> None:
         import hcnpy.ops
