@@ -9,7 +9,7 @@ CNI_BIN_DIR := /usr/lib/cni
 # Plugins and tests start many short Python processes: let them reuse cached bytecode.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup demo test lint typecheck unit docs dist bench clean system-deps go-deps go-reference soak
+.PHONY: setup demo test lint typecheck unit conformance docs dist bench clean system-deps go-deps go-reference soak
 
 setup: $(STAMP)
 
@@ -69,6 +69,18 @@ unit: setup system-deps go-reference
 	$(BIN)/python -m hcnpy.sim.standin >/dev/null
 	$(BIN)/python -m pytest -q -n 2
 
+# The conformance kit against the simulator (docs/hcnpy/conformance.md): every scenario must
+# pass. It gets a state file of its own; the table, report.json and trace.jsonl stay in
+# $(CONFORMANCE_OUT), and the table is printed only when something did not pass.
+CONFORMANCE_OUT := build/conformance
+conformance: setup
+	rm -rf $(CONFORMANCE_OUT)
+	mkdir -p $(CONFORMANCE_OUT)
+	env -u HCNPY_SIM_FAULTS -u HCNPY_SIM_DATAPATH HCNPY_SIM_STATE=$(CONFORMANCE_OUT)/hns.sqlite3 \
+	  $(BIN)/hcnpy conformance --backend sim --record $(CONFORMANCE_OUT) \
+	  > $(CONFORMANCE_OUT)/table.txt || { cat $(CONFORMANCE_OUT)/table.txt; exit 1; }
+	grep -E '^[0-9]+ rules: ' $(CONFORMANCE_OUT)/table.txt
+
 # The documentation site (docs/conf.py): every warning is an error, so a broken
 # cross-reference, include or docstring fails the build.
 DOCS_OUT := build/docs
@@ -86,7 +98,7 @@ dist: setup
 	$(BIN)/twine check --strict $(DIST_DIR)/*
 	$(BIN)/python tools/check_dist.py $(DIST_DIR)
 
-test: lint typecheck unit docs dist
+test: lint typecheck unit conformance docs dist
 
 # The differential tests against the Go reference with many more cases per area, then the
 # plugins' reliability campaigns at full size (docs/winplugins/reliability.md): 10,000

@@ -141,11 +141,11 @@ def _main(
                 raise error
 
     if command in ("ADD", "DEL"):
-        output = _check_version_and_call(plugin, command, invocation, decoded, stderr, guard_stdout)
-        # The reference checks the namespace after the callback; the result is
-        # only written once the check passed (see docs/cniskel/divergences.md).
+        # The reference checks the namespace after the callback, when an ADD has already
+        # done its work; here it is checked before, so a refused ADD leaves nothing
+        # (see docs/cniskel/divergences.md, row 7).
         _check_netns(plugin, values)
-        return output
+        return _check_version_and_call(plugin, command, invocation, decoded, stderr, guard_stdout)
     if command == "CHECK":
         return _gated(plugin, command, "0.4.0", invocation, decoded, stderr, guard_stdout)
     if command in ("GC", "STATUS"):

@@ -5,6 +5,10 @@ object with ``kind`` = ``"cniCacheV1"``, the attachment's identity, the network
 config bytes (base64, as Go serialises ``[]byte``) and the final ADD result.
 Files written by libcni are readable here and the other way round; legacy
 files holding a bare result are read too.
+
+Entries are written 0600 in a 0700 directory and never through a symlink
+(:mod:`hcnpy.safefiles`): the cache holds every attachment's config, and the
+runtime runs as root.
 """
 
 from __future__ import annotations
@@ -94,18 +98,18 @@ class ResultCache:
             entry["capabilityArgs"] = _sorted_deep(dict(capability_args))
         entry["result"] = _sorted_deep(result.to_dict())
         path = self.path(network, container_id, ifname)
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        from hcnpy.safefiles import open_private, refuse_symlink
+
+        directory = os.path.dirname(path)
+        refuse_symlink(directory)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        fd = open_private(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         with os.fdopen(fd, "wb") as handle:
             handle.write(marshal(entry))
 
     def read(self, network: str, container_id: str, ifname: str) -> bytes | None:
-        """The raw cache file, or None when there is none."""
-        try:
-            with open(self.path(network, container_id, ifname), "rb") as handle:
-                return handle.read()
-        except OSError:
-            return None
+        """The raw cache file, or None when there is none (or it is a symlink)."""
+        return _read_entry(self.path(network, container_id, ifname))
 
     def result(
         self, network: str, cni_version: str, container_id: str, ifname: str
@@ -150,10 +154,10 @@ class ResultCache:
             return []
         found = []
         for name in names:
+            data = _read_entry(os.path.join(directory, name))
             try:
-                with open(os.path.join(directory, name), "rb") as handle:
-                    decoded = loads(handle.read())
-            except (OSError, GoDecodeError):
+                decoded = loads(data) if data is not None else None
+            except GoDecodeError:
                 continue
             if not isinstance(decoded, dict) or decoded.get("kind") != KIND:
                 continue
@@ -162,3 +166,15 @@ class ResultCache:
                 continue
             found.append(attachment)
         return found
+
+
+def _read_entry(path: str) -> bytes | None:
+    """A cache file's bytes; None when it is missing, unreadable or a symlink."""
+    from hcnpy.safefiles import open_private
+
+    try:
+        fd = open_private(path, os.O_RDONLY)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()

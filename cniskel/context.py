@@ -81,9 +81,10 @@ class Context:
         """
         from cniskel.codes import ErrorCode
         from cniskel.errors import CniError
+        from hcnpy.guid import is_guid
 
         last = self.netns.replace("\\", "/").rstrip("/").rpartition("/")[2]
-        if _is_guid(last):
+        if is_guid(last):
             return last
         raise CniError(
             ErrorCode.INVALID_ENVIRONMENT_VARIABLES,
@@ -128,17 +129,6 @@ class Context:
             f"Context(command={self.command!r}, container_id={self.container_id!r}, "
             f"netns={self.netns!r}, ifname={self.ifname!r}, args={self.args.raw!r})"
         )
-
-
-_HEX = frozenset("0123456789abcdefABCDEF")
-
-
-def _is_guid(text: str) -> bool:
-    """``xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`` (hex digits, optionally in braces)."""
-    if text.startswith("{") and text.endswith("}"):
-        text = text[1:-1]
-    groups = text.split("-")
-    return [len(g) for g in groups] == [8, 4, 4, 4, 12] and all(_HEX.issuperset(g) for g in groups)
 
 
 def split_path_list(value: str, separator: str = os.pathsep) -> list[str]:

@@ -141,12 +141,15 @@ def exec_plugin(
     stderr: IO[bytes] | IO[str] | None = None,
     timeout: float | None = None,
     show_failure_stderr: bool = False,
+    pass_fds: Sequence[int] = (),
 ) -> bytes:
     """Run a plugin binary; return stdout or raise the :class:`CniError` it reported.
 
     Retries on "text file busy" like the reference; on success the plugin's
     stderr is copied to ``stderr`` (default: this process's stderr), and on
     failure too when ``show_failure_stderr`` (the runtime tool's ``--verbose``).
+    ``pass_fds``: descriptors the plugin inherits (POSIX only), e.g. a lock file
+    that must stay held until the delegate exits even if the caller is killed.
     """
     for attempt in range(_TEXT_BUSY_RETRIES + 1):
         try:
@@ -157,6 +160,7 @@ def exec_plugin(
                 capture_output=True,
                 timeout=timeout,
                 check=False,
+                pass_fds=tuple(pass_fds) if os.name == "posix" else (),
             )
             break
         except OSError as exc:
@@ -210,13 +214,16 @@ def exec_plugin_with_result(
     *,
     verbose: bool = False,
     stderr: IO[bytes] | IO[str] | None = None,
+    pass_fds: Sequence[int] = (),
 ) -> Result:
     """Run a plugin and decode its result with the reference's version fix-up.
 
     ``verbose``: the plugin's stderr is shown even when it fails.
     """
     conf = _as_bytes(netconf)
-    output = exec_plugin(path, conf, env, show_failure_stderr=verbose, stderr=stderr)
+    output = exec_plugin(
+        path, conf, env, show_failure_stderr=verbose, stderr=stderr, pass_fds=pass_fds
+    )
     version, raw = fixup_result_version(conf, output)
     return Result.from_dict(raw, version)
 
@@ -228,9 +235,11 @@ def exec_plugin_without_result(
     *,
     verbose: bool = False,
     stderr: IO[bytes] | IO[str] | None = None,
+    pass_fds: Sequence[int] = (),
 ) -> None:
     """Run a plugin whose output is ignored (CHECK, DEL, GC, STATUS)."""
-    exec_plugin(path, _as_bytes(netconf), env, show_failure_stderr=verbose, stderr=stderr)
+    conf = _as_bytes(netconf)
+    exec_plugin(path, conf, env, show_failure_stderr=verbose, stderr=stderr, pass_fds=pass_fds)
 
 
 def _delegate_env(command: str, env: Mapping[str, str] | None) -> dict[str, str]:
@@ -244,15 +253,21 @@ def _delegate_path(plugin: str, env: Mapping[str, str]) -> str:
 
 
 def delegate_add(
-    plugin: str, netconf: bytes | Mapping[str, object], env: Mapping[str, str] | None = None
+    plugin: str,
+    netconf: bytes | Mapping[str, object],
+    env: Mapping[str, str] | None = None,
+    *,
+    pass_fds: Sequence[int] = (),
 ) -> Result:
     """ADD via the plugin named ``plugin`` found in ``CNI_PATH``; returns its result.
 
     ``env`` defaults to this process's environment (pass ``ctx.env`` from a verb);
-    ``netconf`` is normally ``ctx.stdin``, the complete config.
+    ``netconf`` is normally ``ctx.stdin``, the complete config; ``pass_fds`` are
+    descriptors the delegate inherits (see :func:`exec_plugin`).
     """
     full_env = _delegate_env("ADD", env)
-    return exec_plugin_with_result(_delegate_path(plugin, full_env), netconf, full_env)
+    path = _delegate_path(plugin, full_env)
+    return exec_plugin_with_result(path, netconf, full_env, pass_fds=pass_fds)
 
 
 def _delegate(
@@ -260,9 +275,11 @@ def _delegate(
     plugin: str,
     netconf: bytes | Mapping[str, object],
     env: Mapping[str, str] | None,
+    pass_fds: Sequence[int] = (),
 ) -> None:
     full_env = _delegate_env(command, env)
-    exec_plugin_without_result(_delegate_path(plugin, full_env), netconf, full_env)
+    path = _delegate_path(plugin, full_env)
+    exec_plugin_without_result(path, netconf, full_env, pass_fds=pass_fds)
 
 
 def delegate_check(
@@ -273,10 +290,14 @@ def delegate_check(
 
 
 def delegate_del(
-    plugin: str, netconf: bytes | Mapping[str, object], env: Mapping[str, str] | None = None
+    plugin: str,
+    netconf: bytes | Mapping[str, object],
+    env: Mapping[str, str] | None = None,
+    *,
+    pass_fds: Sequence[int] = (),
 ) -> None:
-    """DEL via a delegate (raises its :class:`CniError`)."""
-    _delegate("DEL", plugin, netconf, env)
+    """DEL via a delegate (raises its :class:`CniError`); ``pass_fds`` as for ADD."""
+    _delegate("DEL", plugin, netconf, env, pass_fds)
 
 
 def delegate_gc(

@@ -5,7 +5,8 @@ records go to the current ``sys.stderr`` and, when ``CNISKEL_LOG_FILE`` (or
 ``log_file=``) names an **absolute** path, are appended to that file too. A
 relative path is rejected (a warning on stderr; no file is written), since a
 plugin's working directory is whatever the runtime's happens to be. The level
-comes from ``CNISKEL_LOG_LEVEL`` (default ``INFO``).
+comes from ``CNISKEL_LOG_LEVEL`` (default ``INFO``). The file is created 0600
+and refused when it is a symlink or belongs to another user (a plugin runs as root).
 """
 
 from __future__ import annotations
@@ -40,6 +41,16 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class _FileStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler that owns its (file) stream and closes it with itself."""
+
+    def close(self) -> None:
+        try:
+            self.stream.close()
+        finally:
+            super().close()
+
+
 def configure(
     env: Mapping[str, str] | None = None, *, log_file: str | None = None
 ) -> logging.Logger:
@@ -61,10 +72,22 @@ def configure(
         if not os.path.isabs(path):
             logger.warning("ignoring log file %r: the path must be absolute", path)
         else:
-            file_handler = logging.FileHandler(path, encoding="utf-8")
-            file_handler.setFormatter(formatter)
-            logger.addHandler(file_handler)
+            _add_file_handler(logger, path, formatter)
     return logger
+
+
+def _add_file_handler(logger: logging.Logger, path: str, formatter: logging.Formatter) -> None:
+    """Append to ``path``: created 0600, never through a symlink, never someone else's."""
+    from hcnpy.safefiles import open_private
+
+    try:
+        fd = open_private(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    except OSError as exc:
+        logger.warning("ignoring log file %r: %s", path, exc)
+        return
+    handler = _FileStreamHandler(os.fdopen(fd, "a", encoding="utf-8"))
+    handler.setFormatter(formatter)
+    logger.addHandler(handler)
 
 
 def get_logger(name: str = ROOT) -> logging.Logger:

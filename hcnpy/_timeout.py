@@ -7,18 +7,41 @@ HNS calls cannot be cancelled. When the limit passes, :func:`call_with_timeout` 
 
 from __future__ import annotations
 
+import _thread  # not threading: a plugin pays for no module import to get a deadline
+
 from .errors import HcnTimeout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import threading
     from collections.abc import Callable
     from typing import Any, TypeVar
 
     _T = TypeVar("_T")
     _Result = tuple[int, _T, "str | None"]
 
-__all__ = ["call_with_timeout"]
+__all__ = ["PendingCall", "call_with_timeout"]
+
+
+class PendingCall:
+    """A call the caller stopped waiting for, which may still be running."""
+
+    __slots__ = ("_done", "function")
+
+    def __init__(self, function: str, done: _thread.LockType) -> None:
+        self.function = function
+        self._done = done
+
+    def is_alive(self) -> bool:
+        """True until the call has returned and what it produced was released."""
+        return self._done.locked()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the call is over (at most ``timeout`` seconds)."""
+        if self._done.acquire(True, -1 if timeout is None else max(timeout, 0.0)):
+            self._done.release()
+
+    def __repr__(self) -> str:
+        return f"<PendingCall {self.function} {'running' if self.is_alive() else 'done'}>"
 
 
 def call_with_timeout(
@@ -26,7 +49,7 @@ def call_with_timeout(
     call: Callable[[], _Result[_T]],
     timeout: float,
     discard: Callable[[_T], None] | None,
-    pending: set[threading.Thread],
+    pending: set[PendingCall],
 ) -> _Result[_T]:
     """``call()``'s result, or :class:`HcnTimeout` naming ``function`` after ``timeout`` s.
 
@@ -34,38 +57,39 @@ def call_with_timeout(
     """
     if timeout <= 0:
         raise HcnTimeout(function, timeout)
-    import threading  # only calls with a timeout need a worker thread
-
-    lock = threading.Lock()
+    state = _thread.allocate_lock()
+    done = _thread.allocate_lock()
+    done.acquire()  # released by the worker once the call is over
     box: list[tuple[bool, Any]] = []
-    abandoned = False
-    finished = threading.Event()
+    abandoned: list[PendingCall] = []
 
     def worker() -> None:
         try:
             outcome: tuple[bool, Any] = (True, call())
         except BaseException as exc:
             outcome = (False, exc)
-        with lock:
+        with state:
             box.append(outcome)
-            late = abandoned
-        finished.set()
-        if late:
-            try:
-                if outcome[0] and discard is not None and outcome[1][1] is not None:
-                    discard(outcome[1][1])
-            finally:
-                pending.discard(thread)
+            late = abandoned[0] if abandoned else None
+        if late is None:
+            done.release()
+            return
+        try:
+            if outcome[0] and discard is not None and outcome[1][1] is not None:
+                discard(outcome[1][1])
+        finally:
+            pending.discard(late)
+            done.release()
 
-    thread = threading.Thread(target=worker, name=f"hcnpy-{function}", daemon=True)
-    thread.start()
+    _thread.start_new_thread(worker, ())
     try:
-        finished.wait(timeout)
+        done.acquire(True, timeout)
     finally:  # also when the wait is interrupted (KeyboardInterrupt): clean up later
-        with lock:
+        with state:
             if not box:
-                abandoned = True
-                pending.add(thread)
+                token = PendingCall(function, done)
+                abandoned.append(token)
+                pending.add(token)
     if abandoned:
         raise HcnTimeout(function, timeout)
     ok, payload = box[0]

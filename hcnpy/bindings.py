@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 
-from ._timeout import call_with_timeout
+from ._timeout import PendingCall, call_with_timeout
 from .backends import (
     BACKEND_ENV,
     known_backends,
@@ -36,7 +36,6 @@ from .hresult import HResult, is_failure
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
 if TYPE_CHECKING:
-    import threading
     import uuid
     from typing import Any, Protocol, TypeVar
 
@@ -125,7 +124,7 @@ class Library:
         if trace:
             self.set_trace(trace)
         self._serials = itertools.count(1)
-        self._pending: set[threading.Thread] = set()
+        self._pending: set[PendingCall] = set()
         self._keepalive: list[object] = []
 
     def __repr__(self) -> str:
@@ -360,10 +359,10 @@ class Library:
     def join_pending(self, timeout: float | None = None) -> bool:
         """Wait for calls abandoned by a timeout to finish; True when none is left."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        for thread in list(self._pending):
+        for call in list(self._pending):
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            thread.join(left)
-        return not any(t.is_alive() for t in list(self._pending))
+            call.join(left)
+        return not any(call.is_alive() for call in list(self._pending))
 
     # -- machinery ----------------------------------------------------------------------
 

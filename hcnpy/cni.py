@@ -1,7 +1,7 @@
 """What every CNI plugin on HNS writes: a CNI result from an endpoint, policies from port maps.
 
-Plain dicts in and out, so any CNI library can take them (``cniskel.Result.from_dict(d,
-"1.1.0")``). Keys of HNS documents are matched as Go's decoder does (:mod:`hcnpy.jsonkeys`).
+Plain dicts in and out, so any CNI library can take them (``cniskel.Result.from_dict(d)``).
+Keys of HNS documents are matched as Go's decoder does (:mod:`hcnpy.jsonkeys`).
 
 >>> endpoint = {"MacAddress": "00-15-5D-1A-2B-3C",
 ...             "IpConfigurations": [{"IpAddress": "10.0.0.5", "PrefixLength": 24}],
@@ -22,7 +22,10 @@ from . import jsonkeys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any
+    from typing import Any, Protocol
+
+    class _HasToDict(Protocol):
+        def to_dict(self) -> Mapping[str, Any]: ...
 
 __all__ = [
     "PORT_MAPPING_FLAG_IPV6",
@@ -60,6 +63,14 @@ def cni_mac(value: object) -> str:
     if len(digits) != 12 or not _HEX.issuperset(digits):
         return ""
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` for a message; an integer too long to print is described instead."""
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"(a number of about {int(value.bit_length() * 0.30103)} digits)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _family(address: str) -> int:
@@ -133,7 +144,8 @@ def result_from_endpoint(
     gateways: Mapping[int, str] | None = None,
     dns: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A CNI 1.1.0 result (``interfaces``, ``ips``, ``routes``, ``dns``) for an HNS endpoint.
+    """A CNI 1.1.0 result (``cniVersion``, ``interfaces``, ``ips``, ``routes``, ``dns``) for
+    an HNS endpoint; a runtime converts it to the configuration's version.
 
     One interface named ``ifname`` with the endpoint's MAC (in CNI's colon form) and
     ``sandbox`` (the HNS namespace ID); one entry per address with its prefix length and
@@ -161,7 +173,7 @@ def result_from_endpoint(
             if route not in routes:
                 routes.append(route)
         ips.append(entry)
-    result: dict[str, Any] = {"interfaces": [interface], "ips": ips}
+    result: dict[str, Any] = {"cniVersion": "1.1.0", "interfaces": [interface], "ips": ips}
     if routes:
         result["routes"] = routes
     reported = endpoint_dns(endpoint) or dict(dns or {})
@@ -170,17 +182,18 @@ def result_from_endpoint(
     return result
 
 
-def protocol_number(value: object) -> int:
-    """An IP protocol number from a CNI protocol name (``tcp``, ``udp``, …), a numeric
-    string or a number; a missing protocol is TCP. ``ValueError`` names a bad one."""
+def protocol_number(value: object, names: Mapping[str, int] = PROTOCOLS) -> int:
+    """An IP protocol number from a protocol name in ``names`` (default :data:`PROTOCOLS`:
+    ``tcp``, ``udp``, …), a numeric string or a number; a missing protocol is TCP.
+    ``ValueError`` names a bad one."""
     if value is None or value == "":
         return PROTOCOLS["tcp"]
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str):
         text = value.strip().lower()
-        if text in PROTOCOLS:
-            return PROTOCOLS[text]
+        if text in names:
+            return names[text]
         try:
             number = int(text, 0)
         except ValueError:
@@ -188,8 +201,8 @@ def protocol_number(value: object) -> int:
     else:
         number = 0
     if not 1 <= number <= 255:
-        names = ", ".join(sorted(PROTOCOLS))
-        raise ValueError(f"unknown protocol {value!r} (use {names} or a number 1-255)")
+        known = ", ".join(sorted(names))
+        raise ValueError(f"unknown protocol {_shown(value)} (use {known} or a number 1-255)")
     return number
 
 
@@ -209,7 +222,7 @@ def port_mapping_policy(
     """
     for name, port in (("host port", host_port), ("container port", container_port)):
         if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-            raise ValueError(f"{name} {port!r} is not a port number 1-65535")
+            raise ValueError(f"{name} {_shown(port)} is not a port number 1-65535")
     settings: dict[str, Any] = {
         "Protocol": protocol_number(protocol),
         "InternalPort": container_port,
@@ -226,23 +239,25 @@ def port_mapping_policy(
 
 
 def port_mapping_policies(
-    port_mappings: Iterable[Mapping[str, Any]],
+    port_mappings: Iterable[Mapping[str, Any] | _HasToDict],
     *,
     local_routed: bool = False,
     dual_stack: bool = False,
 ) -> list[dict[str, Any]]:
     """HNS ``PortMapping`` policies for CNI ``runtimeConfig.portMappings`` entries
-    (``hostPort``, ``containerPort``, ``protocol``, ``hostIP``).
+    (``hostPort``, ``containerPort``, ``protocol``, ``hostIP``): JSON objects, or typed
+    entries with a ``to_dict()`` (``cniskel``'s ``ctx.runtime_config.port_mappings``).
 
     With ``dual_stack`` a mapping without ``hostIP`` also gets its IPv6 twin (flag 2).
     ``ValueError`` names a malformed entry.
     """
     policies = []
-    for index, entry in enumerate(port_mappings):
+    for index, item in enumerate(port_mappings):
+        entry = item if isinstance(item, Mapping) else item.to_dict()
         try:
             host_ip = jsonkeys.get(entry, "hostIP") or ""
             if not isinstance(host_ip, str):
-                raise ValueError(f"hostIP {host_ip!r} is not an address")
+                raise ValueError(f"hostIP {_shown(host_ip)} is not an address")
             mapping = (
                 jsonkeys.get(entry, "hostPort"),
                 jsonkeys.get(entry, "containerPort"),

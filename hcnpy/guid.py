@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["NIL_GUID", "Guid", "guid", "guid_bytes_le", "guid_from_bytes_le", "is_guid", "new_guid"]
+__all__ = [
+    "NIL_GUID",
+    "Guid",
+    "derived_guid",
+    "guid",
+    "guid_bytes_le",
+    "guid_from_bytes_le",
+    "is_guid",
+    "new_guid",
+]
 
 #: The all-zero GUID ("let HNS choose the ID").
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
@@ -40,7 +49,7 @@ def guid(value: object) -> Guid:
 
 def is_guid(text: str) -> bool:
     """True when ``text`` is a GUID in the 8-4-4-4-12 form (braces allowed, any case)."""
-    digits = text.strip("{}")
+    digits = text[1:-1] if text.startswith("{") and text.endswith("}") else text
     parts = digits.split("-")
     return [len(p) for p in parts] == [8, 4, 4, 4, 12] and _HEX.issuperset(digits.replace("-", ""))
 
@@ -65,3 +74,25 @@ def new_guid() -> Guid:
     number = (number & ~(0xC000 << 48)) | 0x8000 << 48  # variant: RFC 4122
     number = (number & ~(0xF000 << 64)) | 4 << 76  # version 4
     return _format(number)
+
+
+def derived_guid(scope: str, *parts: str) -> Guid:
+    """A GUID that depends only on ``scope`` and ``parts``: the same inputs always give the
+    same GUID, different inputs (practically) never do.
+
+    The parts are joined with NUL characters (which they must not contain, so distinct
+    tuples never meet) and hashed with BLAKE2b; the result is a version-8 (custom) GUID.
+    ``ValueError`` for a part that contains NUL.
+    """
+    if any("\0" in part for part in (scope, *parts)):
+        raise ValueError("the parts of a derived GUID cannot contain NUL")
+    data = "\0".join((scope, *parts)).encode("utf-8", "surrogatepass")
+    try:
+        from _blake2 import blake2b  # CPython's built-in BLAKE2: no OpenSSL to load
+    except ImportError:  # other interpreters
+        from hashlib import blake2b
+    number = int.from_bytes(blake2b(data, digest_size=16).digest(), "big")
+    number = (number & ~(0xC000 << 48)) | 0x8000 << 48  # variant: RFC 4122
+    number = (number & ~(0xF000 << 64)) | 8 << 76  # version 8
+    return _format(number)
+

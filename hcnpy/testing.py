@@ -54,6 +54,7 @@ class SimulatedHns:
         self.backend = backend
         self._monkeypatch = monkeypatch
         self._ops: Ops | None = None
+        self._baseline: dict[str, list[str]] = {}
 
     @property
     def env(self) -> dict[str, str]:
@@ -92,10 +93,21 @@ class SimulatedHns:
 
         return self.ops.library.enumerate(ObjectKind(kind), "{}")
 
+    def baseline(self) -> None:
+        """Remember every object that exists now (the test's own set-up, say a network and a
+        namespace): :meth:`assert_no_leaks` then leaves them alone."""
+        from ._cdef import KINDS
+
+        self._baseline = {kind: self.objects(kind) for kind in KINDS}
+
     def assert_no_leaks(self, *, keep: dict[str, list[str]] | None = None) -> None:
-        """Fail unless every object was deleted (except those in ``keep``: kind -> IDs) and,
-        in this process, every handle was closed and every string HNS returned was freed."""
-        assert_no_leaks(self, keep=keep)
+        """Fail unless every object was deleted (except those of :meth:`baseline` and those
+        in ``keep``: kind -> IDs) and, in this process, every handle was closed and every
+        string HNS returned was freed."""
+        allowed = {kind: list(ids) for kind, ids in self._baseline.items()}
+        for kind, ids in (keep or {}).items():
+            allowed.setdefault(kind, []).extend(ids)
+        assert_no_leaks(self, keep=allowed)
 
     def _set(self, name: str, value: str | None) -> None:
         if value is None:

@@ -9,8 +9,8 @@ every problem. Checks:
   hop and at least one default route (``0.0.0.0/0`` or ``::/0``);
 * formats: IP addresses, CIDR prefixes, MAC addresses (``00-15-5D-52-C0-00``, dashes as HNS
   writes them), GUIDs (``8-4-4-4-12`` hex), ports (0-65535, lists and ``a-b`` ranges for
-  ACLs), protocol numbers (0-255), VLAN ids (0-4095) and VSIDs (24 bits), the query filter
-  (a JSON object);
+  ACLs), protocol numbers (0-255; ACL lists also 256, "all protocols"), VLAN ids (0-4095)
+  and VSIDs (24 bits), the query filter (a JSON object);
 * integer widths: every integer field, flag sets included, within the width HNS stores it in
   (``uint16`` ACL priorities, ``uint32`` flags, …; :func:`int_bounds` gives a field's range);
 * policies: a type is given, typed settings match it (raw settings of a known type are
@@ -143,13 +143,20 @@ def _ports(value: str) -> str | None:
     return None
 
 
+#: The ACL ``Protocols`` value that means "every protocol" (hcsshim#1059, real-hns.md §3.5).
+ALL_PROTOCOLS = 256
+
+
 def _protocols(value: str) -> str | None:
     if not value.strip():
         return None
     for item in value.split(","):
         text = item.strip()
-        if not (text.isdigit() and text.isascii() and int(text) <= 255):
-            return f"not a protocol number list (0-255, comma-separated): {item!r}"
+        if not (text.isdigit() and text.isascii() and int(text) <= ALL_PROTOCOLS):
+            return (
+                "not a protocol number list (0-255, or 256 for all protocols; "
+                f"comma-separated): {item!r}"
+            )
     return None
 
 

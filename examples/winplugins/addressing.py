@@ -20,12 +20,16 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
-from .config import DNS, NetConf, get_ci
+from hcnpy import jsonkeys
+
+from .config import DNS, NetConf
 from .errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from cniskel.result import Result
 
 __all__ = [
     "Addresses",
@@ -114,35 +118,16 @@ def _additional_route_gateways(conf: NetConf) -> dict[int, str]:
     return found
 
 
-def _ipam_ips(ipam_result: Mapping[str, Any]) -> list[tuple[str, int, str]]:
-    """``(ip, prefix, gateway)`` for each address of an IPAM result.
-
-    Both shapes are read: 0.3.0+ ``ips: [{address, gateway}]`` and 0.1/0.2 ``ip4``/``ip6``
-    objects ``{ip, gateway}`` (what an IPAM plugin answers for a 0.2.0 configuration).
-    """
-    out = []
-    raw = ipam_result.get("ips")
-    if not isinstance(raw, list):
-        raw = [
-            {"address": legacy.get("ip"), "gateway": legacy.get("gateway")}
-            for legacy in (ipam_result.get("ip4"), ipam_result.get("ip6"))
-            if isinstance(legacy, Mapping)
-        ]
-    for i, entry in enumerate(raw):
-        if not isinstance(entry, Mapping):
-            raise ConfigError(f"IPAM result ips[{i}]: not an object")
-        address = entry.get("address")
-        gateway = entry.get("gateway") or ""
-        try:
-            iface = ipaddress.ip_interface(str(address))
-            gw = str(ipaddress.ip_address(str(gateway))) if gateway else ""
-        except ValueError:
-            raise ConfigError(f"IPAM result ips[{i}]: bad address {address!r}") from None
-        out.append((str(iface.ip), iface.network.prefixlen, gw))
-    return out
+def _ipam_ips(ipam_result: Result) -> list[tuple[str, int, str]]:
+    """``(ip, prefix, gateway)`` for each address of an IPAM plugin's result (any version:
+    cniskel reads 0.1/0.2 ``ip4``/``ip6`` into the same ``ips``)."""
+    return [
+        (str(ip.address.ip), ip.address.network.prefixlen, str(ip.gateway or ""))
+        for ip in ipam_result.ips
+    ]
 
 
-def plan_gateways(conf: NetConf, ipam_result: Mapping[str, Any] | None) -> Addresses:
+def plan_gateways(conf: NetConf, ipam_result: Result | None) -> Addresses:
     """Decide addresses and gateways before the endpoint is created (rules 1-3 above).
 
     Without dual-stack one address is taken from the IPAM result (the first); with it, the
@@ -181,24 +166,24 @@ def plan_gateways(conf: NetConf, ipam_result: Mapping[str, Any] | None) -> Addre
 def network_subnets(network: Mapping[str, Any]) -> list[tuple[Any, str]]:
     """``(ip_network, default-route next hop or "")`` for every subnet of an HNS network."""
     out = []
-    ipams = get_ci(network, "Ipams")
+    ipams = jsonkeys.get(network, "Ipams")
     for ipam in ipams if isinstance(ipams, list) else []:
-        subnets = get_ci(ipam, "Subnets") if isinstance(ipam, Mapping) else None
+        subnets = jsonkeys.get(ipam, "Subnets") if isinstance(ipam, Mapping) else None
         for subnet in subnets if isinstance(subnets, list) else []:
             if not isinstance(subnet, Mapping):
                 continue
-            prefix = get_ci(subnet, "IpAddressPrefix")
+            prefix = jsonkeys.get(subnet, "IpAddressPrefix")
             try:
                 net = ipaddress.ip_network(str(prefix), strict=False)
             except ValueError:
                 continue
             gw = ""
-            routes = get_ci(subnet, "Routes")
+            routes = jsonkeys.get(subnet, "Routes")
             for route in routes if isinstance(routes, list) else []:
                 if not isinstance(route, Mapping):
                     continue
-                dst = get_ci(route, "DestinationPrefix") or ""
-                hop = get_ci(route, "NextHop") or ""
+                dst = jsonkeys.get(route, "DestinationPrefix") or ""
+                hop = jsonkeys.get(route, "NextHop") or ""
                 if _is_default_or_empty(str(dst)) and hop and hop not in ("0.0.0.0", "::"):
                     gw = str(hop)
                     break

@@ -2,8 +2,12 @@
 
 The files operators already have were written for microsoft/windows-container-networking,
 whose Go decoder matches JSON keys case-insensitively (``AdditionalArgs`` = ``additionalArgs``,
-``GW`` = ``gw``). :func:`parse` does the same: an exact-case key wins, otherwise the last key
-that matches case-insensitively. Unknown keys are ignored, as in the reference.
+``GW`` = ``gw``). :func:`parse` does the same through :mod:`hcnpy.jsonkeys`: every key of
+the configuration and of the sections the plugins read (``ipam``, ``dns``, ``optionalFlags``,
+``runtimeConfig``, routes, port mappings, policy entries) matches ignoring case, and of
+several matching keys the last one wins. Policy *values* and IPAM-plugin keys are passed on
+unchanged. A top-level or ``optionalFlags`` key the plugins do not know is reported on stderr
+with the closest known key (``Declarations.unknown_keys``: warn, error or ignore).
 
 Everything is checked up front: a wrong type, a bad address or an unknown port-mapping protocol
 raises :class:`~winplugins.errors.ConfigError` (CNI code 7) naming the field, never a traceback.
@@ -17,6 +21,8 @@ import ipaddress
 import json
 from collections.abc import Mapping
 
+from hcnpy import jsonkeys
+
 from . import policies
 from .errors import ERR_DECODE, ConfigError, PluginError
 
@@ -25,35 +31,36 @@ if TYPE_CHECKING:
     from typing import Any, ClassVar, TypeAlias
 
 __all__ = [
+    "DEFAULT_HNS_TIMEOUT",
     "DNS",
+    "KNOWN_KEYS",
     "Flags",
     "Ipam",
     "NetConf",
     "PortMapping",
     "Route",
-    "get_ci",
+    "has_control_characters",
+    "key_sections",
     "parse",
     "parse_for_delete",
-    "parse_k8s_namespace",
 ]
 
 Json: TypeAlias = "Any"
 
+#: ``hnsTimeoutSeconds`` when the configuration has none: what HNS itself allows a call.
+DEFAULT_HNS_TIMEOUT = 60.0
+#: The largest ``hnsTimeoutSeconds`` accepted (an hour: kubelet gave up long before).
+MAX_HNS_TIMEOUT = 3600.0
 
-def get_ci(obj: Mapping[str, Json], key: str) -> Json:
-    """``obj[key]`` matched as Go's ``encoding/json`` does: exact case first, then any case.
-
-    With several case-insensitive matches the last one wins (Go assigns them in order).
-    A JSON ``null`` counts as absent. Returns ``None`` when there is no match.
-    """
-    if key in obj:
-        return obj[key]
-    folded = key.lower()
-    found: Json = None
-    for name, value in obj.items():
-        if isinstance(name, str) and name.lower() == folded:
-            found = value
-    return found
+#: Top-level keys the plugins read, or accept knowingly and ignore (``master``,
+#: ``apiVersion``, ``ipMasq``, ``ipMasqNetwork``: written by win-bridge-era files and by
+#: flannel, meaningless here). Anything else is reported as unknown.
+KNOWN_KEYS = (
+    "cniVersion", "name", "type", "ipam", "dns", "capabilities", "runtimeConfig", "args",
+    "prevResult", "cni.dev/valid-attachments", "cni.dev/attachments", "optionalFlags",
+    "AdditionalArgs", "policies", "additionalRoutes", "loopbackDSR", "hnsTimeoutSeconds",
+    "master", "apiVersion", "ipMasq", "ipMasqNetwork",
+)  # fmt: skip
 
 
 def _object(value: Json, path: str) -> Mapping[str, Json]:
@@ -93,10 +100,18 @@ def _bool(value: Json, path: str) -> bool:
 
 
 def _kind(value: Json) -> str:
-    text = json.dumps(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
+    """``int 5``, ``str "x"``, ``list [1, 2]``: a value for a message, at most ~60 characters."""
+    return f"{type(value).__name__} {_shown(value)}"
+
+
+def _shown(value: Json) -> str:
+    if isinstance(value, int) and value.bit_length() > 200:  # text of >4300 digits raises
+        return f"(a number of about {int(value.bit_length() * 0.30103)} digits)"
+    try:
+        text = json.dumps(value)
+    except ValueError:  # a huge integer deeper inside
+        text = f"({type(value).__name__} holding a huge number)"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _ip(text: str, path: str) -> str:
@@ -135,10 +150,12 @@ class Route:
 
 def _route(value: Json, path: str) -> Route:
     obj = _object(value, path)
-    dst = _str(get_ci(obj, "dst"), f"{path}.dst")
+    dst = _str(jsonkeys.get(obj, "dst"), f"{path}.dst")
     # The reference reads only ``gw``; its own example/nat.conf writes ``gateway``, which it
     # silently ignored. Both are accepted here, ``gw`` first.
-    gw = _str(get_ci(obj, "gw"), f"{path}.gw") or _str(get_ci(obj, "gateway"), f"{path}.gateway")
+    gw = _str(jsonkeys.get(obj, "gw"), f"{path}.gw") or _str(
+        jsonkeys.get(obj, "gateway"), f"{path}.gateway"
+    )
     return Route(_cidr(dst, f"{path}.dst") if dst else "", _ip(gw, f"{path}.gw") if gw else "")
 
 
@@ -166,17 +183,17 @@ def _port(value: Json, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{path}: expected a port number 1-65535, got {_kind(value)}")
     if not 1 <= value <= 65535:
-        raise ConfigError(f"{path}: port {value} is outside 1-65535")
+        raise ConfigError(f"{path}: port {_shown(value)} is outside 1-65535")
     return value
 
 
 def _port_mapping(value: Json, path: str) -> PortMapping:
     obj = _object(value, path)
-    protocol = policies.protocol_number(get_ci(obj, "protocol"), f"{path}.protocol")
-    host_ip = _str(get_ci(obj, "hostIP"), f"{path}.hostIP")
+    protocol = policies.protocol_number(jsonkeys.get(obj, "protocol"), f"{path}.protocol")
+    host_ip = _str(jsonkeys.get(obj, "hostIP"), f"{path}.hostIP")
     return PortMapping(
-        _port(get_ci(obj, "hostPort"), f"{path}.hostPort"),
-        _port(get_ci(obj, "containerPort"), f"{path}.containerPort"),
+        _port(jsonkeys.get(obj, "hostPort"), f"{path}.hostPort"),
+        _port(jsonkeys.get(obj, "containerPort"), f"{path}.containerPort"),
         protocol,
         _ip(host_ip, f"{path}.hostIP") if host_ip else "",
     )
@@ -219,12 +236,12 @@ class DNS:
 
 def _dns(value: Json, path: str) -> DNS:
     obj = _object(value, path)
-    servers = _strings(get_ci(obj, "nameservers"), f"{path}.nameservers")
+    servers = _strings(jsonkeys.get(obj, "nameservers"), f"{path}.nameservers")
     return DNS(
         [_ip(s, f"{path}.nameservers[{i}]") for i, s in enumerate(servers)],
-        _str(get_ci(obj, "domain"), f"{path}.domain"),
-        _strings(get_ci(obj, "search"), f"{path}.search"),
-        _strings(get_ci(obj, "options"), f"{path}.options"),
+        _str(jsonkeys.get(obj, "domain"), f"{path}.domain"),
+        _strings(jsonkeys.get(obj, "search"), f"{path}.search"),
+        _strings(jsonkeys.get(obj, "options"), f"{path}.options"),
     )
 
 
@@ -275,7 +292,10 @@ class Flags:
 def _flags(value: Json, path: str) -> Flags:
     obj = _object(value, path)
     return Flags(
-        **{attr: _bool(get_ci(obj, name), f"{path}.{name}") for name, attr in Flags.FIELDS.items()}
+        **{
+            attr: _bool(jsonkeys.get(obj, name), f"{path}.{name}")
+            for name, attr in Flags.FIELDS.items()
+        }
     )
 
 
@@ -316,16 +336,16 @@ class Ipam:
 
 def _ipam(value: Json, path: str) -> Ipam:
     obj = _object(value, path)
-    subnet = _str(get_ci(obj, "subnet"), f"{path}.subnet")
-    routes = _list(get_ci(obj, "routes"), f"{path}.routes")
+    subnet = _str(jsonkeys.get(obj, "subnet"), f"{path}.subnet")
+    routes = _list(jsonkeys.get(obj, "routes"), f"{path}.routes")
     return Ipam(
-        type=_str(get_ci(obj, "type"), f"{path}.type").strip(),
+        type=_str(jsonkeys.get(obj, "type"), f"{path}.type").strip(),
         subnet=_cidr(subnet, f"{path}.subnet") if subnet else "",
         routes=[_route(r, f"{path}.routes[{i}]") for i, r in enumerate(routes)],
-        environment=_str(get_ci(obj, "environment"), f"{path}.environment"),
-        address_space=_str(get_ci(obj, "addressSpace"), f"{path}.addressSpace"),
-        ip_address=_str(get_ci(obj, "ipAddress"), f"{path}.ipAddress"),
-        query_interval=_str(get_ci(obj, "queryInterval"), f"{path}.queryInterval"),
+        environment=_str(jsonkeys.get(obj, "environment"), f"{path}.environment"),
+        address_space=_str(jsonkeys.get(obj, "addressSpace"), f"{path}.addressSpace"),
+        ip_address=_str(jsonkeys.get(obj, "ipAddress"), f"{path}.ipAddress"),
+        query_interval=_str(jsonkeys.get(obj, "queryInterval"), f"{path}.queryInterval"),
     )
 
 
@@ -338,6 +358,7 @@ class NetConf:
         "dns",
         "endpoint_policies",
         "flags",
+        "hns_timeout",
         "ipam",
         "loopback_dsr_if_supported",
         "name",
@@ -363,6 +384,7 @@ class NetConf:
         network_policies: list[policies.Policy] | None = None,
         loopback_dsr_if_supported: bool = False,
         raw: Mapping[str, Json] | None = None,
+        hns_timeout: float = 60.0,
     ) -> None:
         self.name = name
         self.type = type
@@ -377,6 +399,8 @@ class NetConf:
         self.network_policies = network_policies or []
         self.loopback_dsr_if_supported = loopback_dsr_if_supported
         self.raw = raw or {}
+        #: ``hnsTimeoutSeconds``: the whole verb's budget for HNS calls.
+        self.hns_timeout = hns_timeout
 
     def __repr__(self) -> str:
         return f"NetConf(name={self.name!r}, type={self.type!r}, cniVersion={self.cni_version!r})"
@@ -404,18 +428,20 @@ def decode(stdin: bytes | str | Mapping[str, Json]) -> Mapping[str, Json]:
 
 def _runtime_config(value: Json) -> tuple[list[PortMapping], DNS]:
     obj = _object(value, "runtimeConfig")
-    mappings = _list(get_ci(obj, "portMappings"), "runtimeConfig.portMappings")
-    dns = _object(get_ci(obj, "dns"), "runtimeConfig.dns")
+    mappings = _list(jsonkeys.get(obj, "portMappings"), "runtimeConfig.portMappings")
+    dns = _object(jsonkeys.get(obj, "dns"), "runtimeConfig.dns")
     return (
         [_port_mapping(m, f"runtimeConfig.portMappings[{i}]") for i, m in enumerate(mappings)],
         DNS(
             [
                 _ip(s, f"runtimeConfig.dns.servers[{i}]")
-                for i, s in enumerate(_strings(get_ci(dns, "servers"), "runtimeConfig.dns.servers"))
+                for i, s in enumerate(
+                    _strings(jsonkeys.get(dns, "servers"), "runtimeConfig.dns.servers")
+                )
             ],
-            _str(get_ci(dns, "domain"), "runtimeConfig.dns.domain"),
-            _strings(get_ci(dns, "searches"), "runtimeConfig.dns.searches"),
-            _strings(get_ci(dns, "options"), "runtimeConfig.dns.options"),
+            _str(jsonkeys.get(dns, "domain"), "runtimeConfig.dns.domain"),
+            _strings(jsonkeys.get(dns, "searches"), "runtimeConfig.dns.searches"),
+            _strings(jsonkeys.get(dns, "options"), "runtimeConfig.dns.options"),
         ),
     )
 
@@ -432,15 +458,15 @@ def _policy_entries(
     endpoint: list[policies.Policy] = []
     network: list[policies.Policy] = []
     dsr = False
-    for i, entry in enumerate(_list(get_ci(conf, key), key)):
+    for i, entry in enumerate(_list(jsonkeys.get(conf, key), key)):
         path = f"{key}[{i}]"
         obj = _object(entry, path)
-        name = _str(get_ci(obj, "name"), f"{path}.Name").strip()
+        name = _str(jsonkeys.get(obj, "name"), f"{path}.Name").strip()
         kind = name.lower()
         if kind not in ("endpointpolicy", "networkpolicy"):
             # The reference drops other names too; they are not an error.
             continue
-        policy = policies.normalize(get_ci(obj, "value"), f"{path}.Value")
+        policy = policies.normalize(jsonkeys.get(obj, "value"), f"{path}.Value")
         if policy["Type"].lower() == "loopbackdsr":
             dsr = True
             continue
@@ -448,70 +474,99 @@ def _policy_entries(
     return endpoint, network, dsr
 
 
+def has_control_characters(name: str) -> bool:
+    """True for a name no HNS network can have (ADD refuses it; DEL has nothing to do)."""
+    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in name)
+
+
+def _name(value: Json, *, strict: bool = True) -> str:
+    name = value.strip() if isinstance(value, str) else ""
+    if strict:
+        name = _str(value, "name").strip()
+    if not name:
+        raise ConfigError("name: the network name is missing (it names the HNS network)")
+    if strict and has_control_characters(name):
+        raise ConfigError(f"name: {name!r} contains control characters; no HNS network has them")
+    return name
+
+
+def _hns_timeout(value: Json) -> float:
+    if value is None:
+        return DEFAULT_HNS_TIMEOUT
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"hnsTimeoutSeconds: expected a number of seconds, got {_kind(value)}")
+    if not 0 < value <= MAX_HNS_TIMEOUT:
+        raise ConfigError(
+            f"hnsTimeoutSeconds: {_shown(value)} is outside (0, {MAX_HNS_TIMEOUT:g}] seconds"
+        )
+    return float(value)
+
+
+def key_sections(conf: Mapping[str, Json]) -> list[tuple[str, Mapping[str, Json], tuple[str, ...]]]:
+    """``(where, section, known keys)`` of the parts whose keys are checked: the top level
+    and ``optionalFlags`` (``ipam`` belongs to the IPAM plugin, policy values to HNS)."""
+    sections: list[tuple[str, Mapping[str, Json], tuple[str, ...]]] = [("", conf, KNOWN_KEYS)]
+    flags = jsonkeys.get(conf, "optionalFlags")
+    if isinstance(flags, Mapping):
+        sections.append(("optionalFlags", flags, tuple(Flags.FIELDS)))
+    return sections
+
+
 def parse(stdin: bytes | str | Mapping[str, Json]) -> NetConf:
     """Parse and validate a full configuration (ADD, CHECK, STATUS)."""
     conf = decode(stdin)
-    name = _str(get_ci(conf, "name"), "name").strip()
-    if not name:
-        raise ConfigError("name: the network name is missing (it names the HNS network)")
-    port_mappings, runtime_dns = _runtime_config(get_ci(conf, "runtimeConfig"))
+    name = _name(jsonkeys.get(conf, "name"))
+    port_mappings, runtime_dns = _runtime_config(jsonkeys.get(conf, "runtimeConfig"))
     endpoint_policies, network_policies, dsr = _policy_entries(conf, "AdditionalArgs")
     more_endpoint, more_network, more_dsr = _policy_entries(conf, "policies")
-    flags = _flags(get_ci(conf, "optionalFlags"), "optionalFlags")
+    flags = _flags(jsonkeys.get(conf, "optionalFlags"), "optionalFlags")
     flags.loopback_dsr = flags.loopback_dsr or dsr or more_dsr
-    additional = _list(get_ci(conf, "additionalRoutes"), "additionalRoutes")
-    _object(get_ci(conf, "capabilities"), "capabilities")  # accepted; the runtime reads it
+    additional = _list(jsonkeys.get(conf, "additionalRoutes"), "additionalRoutes")
+    _object(jsonkeys.get(conf, "capabilities"), "capabilities")  # accepted; the runtime reads it
     return NetConf(
         name=name,
-        type=_str(get_ci(conf, "type"), "type").strip(),
-        cni_version=_str(get_ci(conf, "cniVersion"), "cniVersion").strip(),
-        ipam=_ipam(get_ci(conf, "ipam"), "ipam"),
-        dns=_dns(get_ci(conf, "dns"), "dns"),
+        type=_str(jsonkeys.get(conf, "type"), "type").strip(),
+        cni_version=_str(jsonkeys.get(conf, "cniVersion"), "cniVersion").strip(),
+        ipam=_ipam(jsonkeys.get(conf, "ipam"), "ipam"),
+        dns=_dns(jsonkeys.get(conf, "dns"), "dns"),
         flags=flags,
         port_mappings=port_mappings,
         runtime_dns=runtime_dns,
         additional_routes=[_route(r, f"additionalRoutes[{i}]") for i, r in enumerate(additional)],
         endpoint_policies=endpoint_policies + more_endpoint,
         network_policies=network_policies + more_network,
-        loopback_dsr_if_supported=_bool(get_ci(conf, "loopbackDSR"), "loopbackDSR"),
+        loopback_dsr_if_supported=_bool(jsonkeys.get(conf, "loopbackDSR"), "loopbackDSR"),
         raw=conf,
+        hns_timeout=_hns_timeout(jsonkeys.get(conf, "hnsTimeoutSeconds")),
     )
 
 
 def parse_for_delete(stdin: bytes | str | Mapping[str, Json]) -> NetConf:
-    """Parse only what DEL needs (``name``, ``type``, ``ipam.type``).
+    """Parse only what DEL, GC and STATUS need (``name``, ``type``, ``ipam.type``,
+    ``hnsTimeoutSeconds``).
 
     DEL must not fail on parts of the configuration that have nothing to do with deleting
-    (an unknown port-mapping protocol, a malformed policy): those are not even read here.
+    (an unknown port-mapping protocol, a malformed policy): those are not even read here,
+    and a ``hnsTimeoutSeconds`` ADD would refuse means the default.
     """
     conf = decode(stdin)
-    name = get_ci(conf, "name")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError("name: the network name is missing (it names the HNS network)")
-    ipam = get_ci(conf, "ipam")
-    ipam_type = get_ci(ipam, "type") if isinstance(ipam, Mapping) else None
-    flags = get_ci(conf, "optionalFlags")
-    dual = get_ci(flags, "enableDualStack") if isinstance(flags, Mapping) else None
-    kind = get_ci(conf, "type")
-    cni_version = get_ci(conf, "cniVersion")
+    name = _name(jsonkeys.get(conf, "name"), strict=False)
+    try:
+        hns_timeout = _hns_timeout(jsonkeys.get(conf, "hnsTimeoutSeconds"))
+    except ConfigError:
+        hns_timeout = DEFAULT_HNS_TIMEOUT
+    ipam = jsonkeys.get(conf, "ipam")
+    ipam_type = jsonkeys.get(ipam, "type") if isinstance(ipam, Mapping) else None
+    flags = jsonkeys.get(conf, "optionalFlags")
+    dual = jsonkeys.get(flags, "enableDualStack") if isinstance(flags, Mapping) else None
+    kind = jsonkeys.get(conf, "type")
+    cni_version = jsonkeys.get(conf, "cniVersion")
     return NetConf(
-        name=name.strip(),
+        name=name,
         type=kind.strip() if isinstance(kind, str) else "",
         cni_version=cni_version.strip() if isinstance(cni_version, str) else "",
         ipam=Ipam(type=ipam_type.strip() if isinstance(ipam_type, str) else ""),
         flags=Flags(enable_dual_stack=dual is True),
         raw=conf,
+        hns_timeout=hns_timeout,
     )
-
-
-def parse_k8s_namespace(cni_args: str) -> str:
-    """``K8S_POD_NAMESPACE`` from a ``CNI_ARGS`` string (``K=V;K=V``); empty when absent.
-
-    Malformed pairs are skipped rather than failing the whole parse: the namespace only feeds
-    the DNS search-suffix rewrite.
-    """
-    for pair in cni_args.split(";"):
-        key, sep, value = pair.partition("=")
-        if sep and key.strip() == "K8S_POD_NAMESPACE":
-            return value.strip()
-    return ""

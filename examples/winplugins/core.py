@@ -4,7 +4,8 @@ A concrete plugin (see ``nat.py``) subclasses :class:`WindowsPlugin` and declare
 configuration ``type`` values it answers to and which HNS network types it drives. The verbs
 themselves are in ``flows.py``; this module turns every failure into a CNI error (never a
 traceback) and keeps VERSION cheap: it imports only the skeleton, and ``flows`` (with hcnpy
-and the HCN library) is loaded when a verb actually runs.
+and the HCN library) is loaded when a verb actually runs. The configuration is decoded once,
+by the skeleton; ``config.py`` reads the decoded object.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from __future__ import annotations
 import gc
 
 from cniskel.errors import CniError
-from cniskel.netconf import NetConf
 from cniskel.plugin import Plugin
 
 from .errors import ERR_GENERAL, PluginError
+from .spec import Declarations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING would import typing (milliseconds) on VERSION
 if TYPE_CHECKING:
@@ -29,43 +30,11 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-__all__ = ["SUPPORTED_VERSIONS", "LenientNetConf", "WindowsPlugin", "run"]
+__all__ = ["SUPPORTED_VERSIONS", "WindowsPlugin", "run"]
 
 #: 0.1.0 is left out on purpose: it is what a configuration *without* ``cniVersion`` means,
 #: and the reference never accepted it. Such a configuration gets code 1 naming these.
 SUPPORTED_VERSIONS = ("0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")
-
-_SKELETON_KEYS = frozenset(
-    ("cniversion", "name", "type", "prevresult", "cni.dev/valid-attachments", "cni.dev/attachments")
-)
-
-
-class LenientNetConf(NetConf):
-    """The skeleton's view of the configuration, decoded leniently.
-
-    The plugins parse the configuration themselves (``config.py``): with precise messages on
-    ADD, and without even looking at irrelevant parts on DEL. So the skeleton's typed decoding
-    must never reject a configuration first: when it fails, only the keys the skeleton itself
-    needs are decoded (the whole object stays in ``raw``).
-    """
-
-    case_insensitive_keys = True
-
-    @classmethod
-    def from_dict(cls, data: object, where: str = "") -> LenientNetConf:
-        try:
-            return super().from_dict(data, where)
-        except CniError:
-            if not isinstance(data, dict):
-                raise
-        subset = {k: v for k, v in data.items() if k.lower() in _SKELETON_KEYS}
-        try:
-            conf = super().from_dict(subset, where)
-        except CniError:
-            names = [v for k, v in data.items() if k.lower() == "name" and isinstance(v, str)]
-            conf = super().from_dict({"name": names[-1] if names else ""}, where)
-        conf.raw = data
-        return conf
 
 
 class WindowsPlugin(Plugin):
@@ -79,12 +48,24 @@ class WindowsPlugin(Plugin):
     dual_stack_network_types: tuple[str, ...] = ()
 
     supported_versions = SUPPORTED_VERSIONS
-    # config.py parses the configuration from ctx.stdin; the skeleton decodes only
-    # what it needs itself (name, cniVersion, GC's attachments) and reports no keys.
+    # config.py parses the configuration from ctx.raw_config (decoded once, by cniskel);
+    # the skeleton reads only what it needs itself (name, cniVersion, GC's attachments).
     parse_config = False
+    #: Unknown top-level and ``optionalFlags`` keys: ``"warn"`` (stderr), ``"error"`` (code
+    #: 7) or ``"ignore"``; checked by ``config.py``, which knows the plugins' keys.
+    unknown_config_keys = "warn"
+
+    def declarations(self) -> Declarations:
+        """What this plugin declared, as the verbs in ``flows.py`` read it."""
+        return Declarations(
+            self.config_types,
+            self.network_types,
+            self.dual_stack_network_types,
+            self.unknown_config_keys,
+        )
 
     def name(self) -> str:
-        return self.config_types[0] if self.config_types else type(self).__name__
+        return self.declarations().name
 
     # -- the verbs: each one runs the matching step list of flows.Operation ---------------
 
@@ -115,7 +96,7 @@ class WindowsPlugin(Plugin):
         try:
             from .flows import Operation
 
-            return step(Operation(self, ctx))
+            return step(Operation(self.declarations(), ctx))
         except CniError:
             raise  # the skeleton's or an IPAM delegate's error, passed on unchanged
         except PluginError as err:

@@ -97,15 +97,24 @@ def hcn_details(error: HcnError) -> str:
 def from_hcn_error(error: HcnError, doing: str, *, deleting: bool = False) -> PluginError:
     """Map a failed HCN call made while ``doing`` something to the plugin's code.
 
+    * HNS did not answer within ``hnsTimeoutSeconds`` -> 11 (try again later), naming the
+      C function that hung;
     * ``HCN_E_PORT_ALREADY_EXISTS`` -> 71;
     * ``HCN_E_NETWORK_NOT_FOUND`` -> 81;
     * during DEL, anything else -> 11 (try again later: the runtime retries DEL);
     * otherwise -> 66.
     """
-    from hcnpy.errors import HcnUnavailable, NotFoundError
+    from hcnpy.errors import HcnTimeout, HcnUnavailable, NotFoundError
     from hcnpy.hresult import HResult
 
     details = hcn_details(error)
+    if isinstance(error, HcnTimeout):
+        return PluginError(
+            ERR_TRY_AGAIN_LATER,
+            f"{doing}: HNS did not answer {error.operation} in time (hnsTimeoutSeconds); "
+            "what was done is undone, try again later",
+            details,
+        )
     if error.hresult == HResult.HCN_E_PORT_ALREADY_EXISTS:
         return PluginError(
             ERR_PORT_IN_USE,

@@ -6,15 +6,15 @@ chained or duplicated configurations do; and the reference plugins had no cross-
 all (only a mutex inside one process). Plugins for *different* containers never wait for each
 other here; HNS serialises what it must.
 
-Where the lock files live (first that applies):
+The lock files live in the ``locks`` directory of the plugins' private state directory
+(``statedir.py``: created 0700, refused when another user owns or may write it) and are
+opened without following symlinks. They are tiny and left in place: deleting a lock file
+that another process is waiting on would let a third one take a second lock.
 
-1. ``$WINPLUGINS_LOCK_DIR`` if set;
-2. on Windows ``%ProgramData%\\hcnpy-winplugins\\locks``;
-3. elsewhere ``$XDG_RUNTIME_DIR/hcnpy-winplugins/locks`` if that variable is set, else
-   ``<temp dir>/hcnpy-winplugins-<uid>/locks`` (``$TMPDIR`` or ``/tmp``).
-
-The directory is created on first use. Lock files are tiny and are left in place: deleting a
-lock file that another process is waiting on would let a third one take a second lock.
+A lock is held by its open file: a child process that inherits the descriptor (an IPAM
+delegate started with ``pass_fds=(lock.fd,)``) keeps the container locked until it exits,
+even when the plugin itself was killed, so a DEL cannot slip in while a killed ADD's
+delegate is still allocating.
 
 ``$WINPLUGINS_LOCK_TIMEOUT`` (seconds, default 120) bounds the wait; on timeout the plugin
 returns CNI code 11 ("try again later").
@@ -27,7 +27,10 @@ import sys
 import time
 from types import TracebackType
 
-from .errors import ERR_TRY_AGAIN_LATER, PluginError
+from hcnpy.safefiles import UnsafePathError, open_private
+
+from .errors import ERR_ENV, ERR_TRY_AGAIN_LATER, PluginError
+from .statedir import sub_dir
 
 __all__ = ["DEFAULT_TIMEOUT", "FileLock", "lock_dir", "lock_path"]
 
@@ -36,18 +39,8 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 
 
 def lock_dir() -> str:
-    """The directory holding the lock files (see the module documentation)."""
-    configured = os.environ.get("WINPLUGINS_LOCK_DIR")
-    if configured:
-        return configured
-    if sys.platform == "win32":
-        base = os.environ.get("PROGRAMDATA") or r"C:\ProgramData"
-        return os.path.join(base, "hcnpy-winplugins", "locks")
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime:
-        return os.path.join(runtime, "hcnpy-winplugins", "locks")
-    tmp = os.environ.get("TMPDIR") or "/tmp"
-    return os.path.join(tmp, f"hcnpy-winplugins-{os.getuid()}", "locks")
+    """The directory holding the lock files, created (privately) on first use."""
+    return sub_dir("locks")
 
 
 def lock_path(key: str) -> str:
@@ -104,9 +97,21 @@ class FileLock:
         self.timeout = _timeout() if timeout is None else timeout
         self._fd: int | None = None
 
+    @property
+    def fd(self) -> int | None:
+        """The lock file's descriptor while the lock is held (pass it to a child process
+        that must keep the lock until it exits)."""
+        return self._fd
+
     def acquire(self, blocking: bool = True) -> bool:
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = open_private(self.path, os.O_RDWR | os.O_CREAT)
+        except UnsafePathError as exc:
+            raise PluginError(
+                ERR_ENV,
+                f"the lock file of {self.key!r} is not safe to use: {exc.reason}",
+                f"{exc.path}: someone planted it; remove it (the plugins recreate it)",
+            ) from None
         deadline = time.monotonic() + self.timeout
         delay = 0.002
         while not _try_lock(fd):

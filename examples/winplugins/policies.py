@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from hcnpy import cni, jsonkeys
+
 from .errors import ConfigError
 
 TYPE_CHECKING = False
@@ -24,29 +26,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACL_PORT_MAPPING_PRIORITY",
-    "NAT_FLAGS_IPV6",
-    "NAT_FLAGS_LOCAL_ROUTED_VIP",
-    "PROTOCOLS",
+    "PROTOCOL_NAMES",
     "Policy",
     "apply_loopback_dsr",
     "apply_outbound_nat_exception",
     "apply_provider_address",
     "canonical",
-    "filter_endpoint_policies",
     "normalize",
     "policies_match",
-    "port_mapping",
     "port_mapping_acl",
     "protocol_number",
 ]
 
 Policy: TypeAlias = "dict[str, Any]"
 
-#: Protocol names accepted in port mappings (case-insensitive), as the reference accepts them.
-PROTOCOLS = {"icmpv4": 1, "icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "icmpv6": 58}
-
-NAT_FLAGS_LOCAL_ROUTED_VIP = 1
-NAT_FLAGS_IPV6 = 2
 #: The priority of the inbound Allow ACL added per port mapping with ``allowAclPortMapping``.
 ACL_PORT_MAPPING_PRIORITY = 1000
 
@@ -84,32 +77,19 @@ _V1_CONVERSIONS: dict[str, tuple[str, dict[str, str]]] = {
 }  # fmt: skip
 
 
+#: Protocol names accepted in port mappings: the reference's (no ``sctp``; its number is).
+PROTOCOL_NAMES = {name: number for name, number in cni.PROTOCOLS.items() if name != "sctp"}
+
+
 def protocol_number(value: Any, path: str) -> int:
-    """An IP protocol number from a name (``tcp``, ``udp``, ``icmpv4``, ``icmpv6``, ``igmp``),
-    a numeric string (``"6"``, ``"0x11"``) or a number; a missing protocol means TCP."""
-    if value is None or value == "":
-        return PROTOCOLS["tcp"]
-    if isinstance(value, bool):
-        raise ConfigError(
-            f"{path}: unknown protocol {value!r} (use tcp, udp, icmpv4, icmpv6, igmp)"
-        )
-    number: int | None = None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str):
-        text = value.strip().lower()
-        if text in PROTOCOLS:
-            return PROTOCOLS[text]
-        try:
-            number = int(text, 0)
-        except ValueError:
-            number = None
-    if number is None or not 1 <= number <= 255:
-        raise ConfigError(
-            f"{path}: unknown protocol {value!r} "
-            "(use tcp, udp, icmpv4, icmpv6, igmp or an IP protocol number 1-255)"
-        )
-    return number
+    """An IP protocol number from a name (``tcp``, ``udp``, ``icmpv4``, ``icmp``,
+    ``icmpv6``, ``igmp``), a numeric string (``"6"``, ``"0x11"``) or a number; a missing
+    protocol means TCP (:func:`hcnpy.cni.protocol_number`). :class:`ConfigError` names
+    ``path`` otherwise."""
+    try:
+        return cni.protocol_number(value, PROTOCOL_NAMES)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def _canonical_type(kind: str) -> str:
@@ -130,24 +110,21 @@ def normalize(value: Any, path: str) -> Policy:
             f"{path}: a policy must be a JSON object with a Type, got {_short(value)}"
         )
     fields = {str(k): v for k, v in value.items()}
-    type_key = next((k for k in fields if k.lower() == "type"), None)
-    kind = fields.pop(type_key) if type_key is not None else None
+    kind = jsonkeys.get(fields, "Type")
     if not isinstance(kind, str) or not kind.strip():
         raise ConfigError(
             f"{path}.Type: a policy needs a non-empty string Type, got {_short(kind)}"
         )
     kind = kind.strip()
-    settings_key = next((k for k in fields if k.lower() == "settings"), None)
-    if settings_key is not None:
-        settings = fields.pop(settings_key)
-        if settings is None:
-            settings = {}
+    if jsonkeys.has(fields, "Settings"):
+        settings = jsonkeys.get(fields, "Settings", {})
         if not isinstance(settings, Mapping):
             raise ConfigError(f"{path}.Settings: expected a JSON object, got {_short(settings)}")
         policy: Policy = {"Type": _canonical_type(kind)}
         if settings:
             policy["Settings"] = dict(settings)
         return policy
+    fields = jsonkeys.without(fields, ["Type"])
     return _from_v1(kind, fields, path)
 
 
@@ -176,43 +153,6 @@ def _short(value: Any) -> str:
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def filter_endpoint_policies(entries: Iterable[Mapping[str, Any]]) -> list[Policy]:
-    """The ``Value`` of every entry named ``EndpointPolicy`` (any case), converted to V2."""
-    out: list[Policy] = []
-    for i, entry in enumerate(entries):
-        name = next((v for k, v in entry.items() if k.lower() == "name"), None)
-        if isinstance(name, str) and name.strip().lower() == "endpointpolicy":
-            value = next((v for k, v in entry.items() if k.lower() == "value"), None)
-            out.append(normalize(value, f"[{i}].Value"))
-    return out
-
-
-def port_mapping(
-    host_port: int,
-    container_port: int,
-    protocol: int,
-    host_ip: str = "",
-    *,
-    local_routed: bool = False,
-    ipv6: bool = False,
-) -> Policy:
-    """``{"Type": "PortMapping", "Settings": {Protocol, InternalPort, ExternalPort, VIP, Flags}}``.
-
-    ``VIP`` (the host IP) and ``Flags`` are left out when empty or zero, as HCN does.
-    """
-    settings: dict[str, Any] = {
-        "Protocol": protocol,
-        "InternalPort": container_port,
-        "ExternalPort": host_port,
-    }
-    if host_ip:
-        settings["VIP"] = host_ip
-    flags = (NAT_FLAGS_LOCAL_ROUTED_VIP if local_routed else 0) | (NAT_FLAGS_IPV6 if ipv6 else 0)
-    if flags:
-        settings["Flags"] = flags
-    return {"Type": "PortMapping", "Settings": settings}
 
 
 def port_mapping_acl(container_port: int, protocol: int) -> Policy:

@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from ..backends import known_backends
-from . import endpoint, info, loadbalancer, namespace, network, policy, route, sim
+from . import conformance, endpoint, info, loadbalancer, namespace, network, policy, route, sim
 from .context import Context
 from .errors import EXIT_USAGE, exit_status, one_line
 
 __all__ = ["build_parser", "main"]
 
-_GROUPS = (info, network, endpoint, namespace, loadbalancer, route, policy, sim)
+_GROUPS = (info, network, endpoint, namespace, loadbalancer, route, policy, sim, conformance)
 #: The values of --backend and HCNPY_BACKEND (what ``hcnpy.ops.connect`` accepts).
 BACKENDS = known_backends()
 

@@ -136,7 +136,8 @@ ERROR_RECORD = _rule(
     "every function with an ErrorRecord",
     'A failure hands back {"Success":false,"Error":"<the HRESULT\'s message> ","ErrorCode":'
     "<uint32>} in that key order; the text is the code's Windows message with a trailing "
-    "space and never names the offending value. The simulator adds one key, "
+    "space (seven of the eight records; the 0x803B001C one has no space and an extra "
+    "sentence, used as seen) and never names the offending value. The simulator adds one key, "
     '"Simulator": {"Rule", "Detail"}, so tests and users still see why.',
     None,
     OBSERVED,
@@ -409,7 +410,9 @@ NETWORK_TYPE = _rule(
     "HcnCreateNetwork",
     "Type is one of NAT, ICS, Transparent, L2Bridge, L2Tunnel, Overlay, Private, Internal, "
     "Mirrored, Infiniband, ConstrainedICS, Layered (any case); anything else is "
-    "HCN_E_INVALID_NETWORK_TYPE. Integers are not accepted.",
+    "HCN_E_INVALID_NETWORK_TYPE. Whether HNS takes integers too is undecided (the evidence "
+    "is for strings; Microsoft's samples also use integers): the simulator refuses an "
+    "integer as a wrong JSON type (document.field-type), so a divergence would show there.",
     HResult.HCN_E_INVALID_NETWORK_TYPE,
     DOCUMENTED,
     _MS_SCHEMA + " (NetworkMode); " + _MS_HRESULTS + " (HCN_E_INVALID_NETWORK_TYPE); "
@@ -858,7 +861,9 @@ ENDPOINT_IP_RESERVED = _rule(
     "endpoint.ip.reserved",
     "HcnCreateEndpoint",
     "A subnet's network address, broadcast address or gateway (unless the subnet's "
-    "DoNotReserveGatewayAddress flag is set) is HCN_E_ADDR_INVALID_OR_RESERVED.",
+    "DoNotReserveGatewayAddress flag is set) is HCN_E_ADDR_INVALID_OR_RESERVED. The flag "
+    "is schema 2.7 (2025-10); which HNS version first honours it is not recorded, so the "
+    "simulator honours it at every version (an older node may reserve the gateway anyway).",
     HResult.HCN_E_ADDR_INVALID_OR_RESERVED,
     INFERRED,
     _MS_HRESULTS + " (HCN_E_ADDR_INVALID_OR_RESERVED); hcn.md section 2.2 (SubnetFlags)",
@@ -1060,8 +1065,8 @@ DETACH_NOT_ATTACHED = _rule(
 NAMESPACE_CONTAINER = _rule(
     "namespace.container.add-twice",
     "HcnModifyNamespace HcnCreateNamespace",
-    "Adding a container that is already in the namespace is ERROR_ALREADY_EXISTS; a "
-    "container needs an ID (HCN_E_INVALID_JSON).",
+    "Adding a container that is already in the namespace is ERROR_ALREADY_EXISTS (a "
+    "container request without an ID is refused earlier, by document.field-type).",
     HResult.ERROR_ALREADY_EXISTS,
     CHOSEN,
     "no public observation",
@@ -1128,8 +1133,8 @@ LB_ENDPOINTS_UPPER = _rule(
 LB_MAPPING = _rule(
     "load-balancer.port-mapping",
     "HcnCreateLoadBalancer HcnModifyLoadBalancer",
-    "A port mapping needs Protocol 6 or 17 and ExternalPort (HCN_E_INVALID_POLICY) and a "
-    "non-zero InternalPort (HCN_E_INVALID_INTERNAL_PORT); DistributionType is 0..2.",
+    "A port mapping needs Protocol 6 or 17 and an ExternalPort, and DistributionType is "
+    "0..2, else HCN_E_INVALID_POLICY (the InternalPort check is load-balancer.internal-port).",
     HResult.HCN_E_INVALID_POLICY,
     CHOSEN,
     _MS_SCHEMA + " (LoadBalancerPortMapping)",

@@ -502,9 +502,11 @@ def test_stdout_guard_sends_stray_prints_to_stderr(capsys: pytest.CaptureFixture
     assert "debugging output" in capsys.readouterr().err
 
 
-def test_netns_equal_to_the_plugins_own_is_code_8_and_suppresses_the_result() -> None:
+def test_netns_equal_to_the_plugins_own_is_code_8_before_the_plugin_acts() -> None:
     env = dict(FULL, CNI_COMMAND="ADD", CNI_NETNS="/proc/self/ns/net")
-    outcome = run(Recorder(), env)
+    plugin = Recorder()
+    outcome = run(plugin, env)
+    assert plugin.calls == []  # refused before ADD could create anything (issue 10.6)
     assert outcome.stdout.count(b"{") == 1  # only the error object, no result before it
     assert error_of(outcome) == {
         "code": 8,
@@ -517,7 +519,9 @@ def test_netns_equal_to_the_plugins_own_is_code_8_and_suppresses_the_result() ->
 
 def test_netns_check_applies_to_del_but_tolerates_a_missing_namespace() -> None:
     env = dict(FULL, CNI_COMMAND="DEL", CNI_NETNS="/proc/self/ns/net")
-    assert error_of(run(Recorder(), env))["code"] == 8
+    plugin = Recorder()
+    assert error_of(run(plugin, env))["code"] == 8
+    assert plugin.calls == []
     env["CNI_NETNS"] = "/nonexistent/netns"
     assert run(Recorder(), env).exit_code == 0
 

@@ -32,13 +32,14 @@ EXAMPLE_PAGES = [
     "errors.md",
     "features.md",
     "timeouts.md",
+    "plugin-helpers.md",
 ]
 
 #: Modules deliberately left off the API pages: implementation details reached through the
 #: documented ones (the CLI is documented on its own page, the simulator's rules by topic).
 NOT_ON_API_PAGES = {
     "hcnpy.__main__",
-    *(f"hcnpy.cli.{m}" for m in ("context", "endpoint", "errors", "info", "inputs",
+    *(f"hcnpy.cli.{m}" for m in ("conformance", "context", "endpoint", "errors", "info", "inputs",
                                  "loadbalancer", "namespace", "network", "policy", "resolve",
                                  "route", "sim", "simnet", "tables", "typed")),
     *(f"hcnpy.sim.{m}" for m in ("addressing", "balancers", "context", "endpoints", "jsondoc",

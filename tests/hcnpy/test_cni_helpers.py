@@ -55,6 +55,7 @@ def test_a_result_from_a_dual_stack_endpoint() -> None:
         endpoint, ifname="eth1", sandbox="ns", prefix_lengths={"fd00::5": 64}
     )
     assert result == {
+        "cniVersion": "1.1.0",
         "interfaces": [{"name": "eth1", "mac": "00:15:5d:aa:bb:cc", "sandbox": "ns"}],
         "ips": [
             {"address": "10.0.0.5/24", "interface": 0, "gateway": "10.0.0.1"},
@@ -142,3 +143,15 @@ def test_a_bad_port_mapping_names_itself(entry: dict[str, Any], message: str) ->
 def test_protocol_numbers_pass_through(number: int) -> None:
     assert protocol_number(number) == number == protocol_number(str(number))
     assert port_mapping_policy(1, 2, number)["Settings"]["Protocol"] == number
+
+
+def test_the_result_is_what_cniskel_reads_and_typed_mappings_are_taken() -> None:
+    import cniskel
+    from cniskel.netconf import PortMapping
+
+    endpoint = {"IpConfigurations": [{"IpAddress": "10.1.0.9", "PrefixLength": 16}]}
+    typed = cniskel.Result.from_dict(result_from_endpoint(endpoint))
+    assert [str(ip.address) for ip in typed.ips] == ["10.1.0.9/16"]
+    mapping = PortMapping.from_dict({"hostPort": 8080, "containerPort": 80, "protocol": "udp"})
+    settings = {"Protocol": 17, "InternalPort": 80, "ExternalPort": 8080}
+    assert port_mapping_policies([mapping]) == [{"Type": "PortMapping", "Settings": settings}]

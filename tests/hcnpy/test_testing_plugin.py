@@ -48,6 +48,15 @@ def test_a_leak_is_reported(simulated_hns):
     simulated_hns.ops.create_network({"Name": "left-behind", "Type": "NAT"})
     with pytest.raises(AssertionError, match="left behind"):
         simulated_hns.assert_no_leaks()
+
+def test_the_baseline_is_left_alone_and_nothing_else(simulated_hns):
+    network = simulated_hns.ops.create_network({"Name": "set-up", "Type": "NAT"})
+    simulated_hns.baseline()
+    endpoint = simulated_hns.ops.create_endpoint(network["ID"], {"Name": "e"})
+    with pytest.raises(AssertionError, match="Endpoint"):
+        simulated_hns.assert_no_leaks()
+    simulated_hns.ops.delete_endpoint(endpoint["ID"])
+    simulated_hns.assert_no_leaks()
 '''
 
 
@@ -55,7 +64,7 @@ def test_the_fixture_comes_with_the_installed_package(pytester: pytest.Pytester)
     """No conftest and no plugin option: the entry point makes the fixture available."""
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
 
 
 def test_the_fixture_undoes_its_environment(tmp_path: Path) -> None:

@@ -156,6 +156,7 @@ def acl(**kwargs: Any) -> EndpointPolicy:
         (acl(remote_ports="90-80"), "settings.remote_ports", "backwards"),
         (acl(protocols="tcp"), "settings.protocols", "protocol number"),
         (acl(protocols="6,300"), "settings.protocols", "protocol number"),
+        (acl(protocols="257"), "settings.protocols", "protocol number"),
         (EndpointPolicy.of(AclPolicySetting(action="allow", direction="In")),
          "settings.action", "did you mean 'Allow'"),
         (EndpointPolicy.of(PortMappingPolicySetting(internal_port=-1)),
@@ -196,6 +197,7 @@ def test_policy_paths_inside_objects() -> None:
 
 def test_good_policies_pass() -> None:
     validate(acl(protocols="6,17", local_ports="80,8000-8080", remote_addresses="ipset-id"))
+    validate(acl(protocols="256"))  # "all protocols" (hcsshim#1059)
     validate(EndpointPolicy(type="Future", settings={"anything": [1]}))
     validate(EndpointPolicy(type="PortMapping", settings={"InternalPort": 80}))
 

@@ -123,10 +123,11 @@ def test_keys_are_case_insensitive() -> None:
     assert conf.port_mappings[0].protocol == 17
 
 
-def test_exact_case_wins_then_last_match() -> None:
-    assert config.get_ci({"name": "a", "NAME": "b"}, "name") == "a"
-    assert config.get_ci({"Name": "a", "NAME": "b"}, "name") == "b"
-    assert config.get_ci({"x": 1}, "name") is None
+def test_keys_match_as_go_decodes_them_the_last_match_wins() -> None:
+    # Go assigns every case-insensitively matching key in document order (hcnpy.jsonkeys).
+    assert config.parse({"name": "a", "NAME": "b"}).name == "b"
+    assert config.parse({"NAME": "a", "name": "b"}).name == "b"
+    assert config.parse({"name": "a", "IPAM": {"TYPE": "x", "Type": "y"}}).ipam.type == "y"
 
 
 def test_route_gateway_key_alias() -> None:
@@ -218,14 +219,25 @@ def test_delete_parse_ignores_irrelevant_parts() -> None:
     assert conf.flags.enable_dual_stack
 
 
-def test_k8s_namespace() -> None:
-    assert (
-        config.parse_k8s_namespace("IgnoreUnknown=1;K8S_POD_NAMESPACE=prod;K8S_POD_NAME=x")
-        == "prod"
-    )
-    assert config.parse_k8s_namespace("") == ""
-    assert config.parse_k8s_namespace('{"K8S_POD_NAMESPACE":"x"}') == ""
-    assert config.parse_k8s_namespace("garbage;K8S_POD_NAMESPACE=a=b") == "a=b"
+@pytest.mark.parametrize(
+    ("cni_args", "namespace"),
+    [
+        ("IgnoreUnknown=1;K8S_POD_NAMESPACE=prod;K8S_POD_NAME=x", "prod"),
+        ("K8S_POD_NAMESPACE=prod", "prod"),
+        ("", ""),
+        ('{"K8S_POD_NAMESPACE":"x"}', ""),  # the reference's own test: not K=V, ignored
+        ("K8S_POD_NAMESPACE=prod;OTHER=1", ""),  # unknown key without IgnoreUnknown: as Go
+    ],
+)
+def test_k8s_namespace_as_the_reference_reads_it(cni_args: str, namespace: str) -> None:
+    from winplugins.flows import Operation
+    from winplugins.nat import NatPlugin
+
+    from cniskel.context import Context
+    from cniskel.netconf import NetConf
+
+    ctx = Context(command="ADD", args=cni_args, config=NetConf())
+    assert Operation(NatPlugin().declarations(), ctx).k8s_namespace() == namespace
 
 
 # --- properties ----------------------------------------------------------------------

@@ -204,14 +204,35 @@ def test_c07_add_repairs_the_namespace_attachment(nat: tuple[Sim, Any, str]) -> 
 
 
 def test_c08_stale_endpoint_on_another_network_is_replaced(nat: tuple[Sim, Any, str]) -> None:
+    # The container's own endpoint (its ID derives from container and network name) left on
+    # an earlier network: replaced, as the reference does.
+    from winplugins.hns import endpoint_id
+
     sim, network, ns = nat
     other = sim.network("oldNet", "NAT", [("172.16.0.0/16", "172.16.0.1")])
-    stale = sim.ops.create_endpoint(other["ID"], {"Name": "c1_natNet"})
+    own = endpoint_id("c1", "natNet")
+    sim.ops.create_endpoint(other["ID"], {"ID": own, "Name": "c1_natNet"})
     out = sim.add("nat", NAT, netns=ns)
     assert out.ok, out
     (endpoint,) = sim.endpoints()
-    assert endpoint["ID"] != stale["ID"]
+    assert endpoint["ID"].lower() == own
     assert endpoint["HostComputeNetwork"].lower() == network["ID"].lower()
+
+
+def test_c08_a_same_named_endpoint_of_another_container_is_never_touched(
+    nat: tuple[Sim, Any, str],
+) -> None:
+    # Issue 10, defect 2: container "c1" on "natNet" and container "c1_nat" on "Net" would
+    # both be named "c1_natNet"; the reference deleted the other container's endpoint.
+    sim, _, ns = nat
+    other = sim.network("Net", "NAT", [("172.16.0.0/16", "172.16.0.1")])
+    foreign = sim.ops.create_endpoint(other["ID"], {"Name": "c1_natNet"})
+    out = sim.add("nat", NAT, netns=ns)
+    assert out.ok, out
+    ids = {e["ID"].lower() for e in sim.endpoints()}
+    assert foreign["ID"].lower() in ids and len(ids) == 2
+    assert sim.delete("nat", NAT, netns=ns).ok
+    assert [e["ID"].lower() for e in sim.endpoints()] == [foreign["ID"].lower()]
 
 
 # --- C-09 missing network -----------------------------------------------------------------------------

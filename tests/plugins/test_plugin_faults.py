@@ -10,12 +10,12 @@ import pytest
 
 from .wp_harness import Sim, have_host_local
 
-# Every HCN call a plain ADD makes, in order (hns.py documents the sequence).
+# Every HCN call a plain first ADD makes, in order (hns.py documents the sequence).
 ADD_STEPS = [
     "HcnEnumerateNetworks",
     "HcnOpenNetwork",
     "HcnQueryNetworkProperties",
-    "HcnEnumerateEndpoints",
+    "HcnOpenEndpoint",
     "HcnCreateEndpoint",
     "HcnQueryEndpointProperties",
     "HcnOpenNamespace",
@@ -77,8 +77,9 @@ def test_faults_on_del_steps_give_code_11_then_succeed(sim: Sim) -> None:
     conf = {"cniVersion": "1.0.0", "name": "natNet", "type": "nat"}
     assert sim.add("nat", conf, netns=ns).ok
     for step in (
-        "HcnEnumerateEndpoints",
         "HcnOpenEndpoint",
+        "HcnQueryEndpointProperties",
+        "HcnOpenNamespace",
         "HcnModifyNamespace",
         "HcnDeleteEndpoint",
     ):

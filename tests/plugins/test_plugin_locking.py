@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -19,11 +20,19 @@ def _lock_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_location_and_override(_lock_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert locking.lock_dir() == str(_lock_dir)
-    assert locking.lock_path("abc/../x y") == str(_lock_dir / "abc_.._x_y.lock")
+    from winplugins import statedir
+
+    assert locking.lock_dir() == str(_lock_dir / "locks")
+    assert locking.lock_path("abc/../x y") == str(_lock_dir / "locks" / "abc_.._x_y.lock")
     monkeypatch.delenv("WINPLUGINS_LOCK_DIR")
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/run/user/7")
-    assert locking.lock_dir() == "/run/user/7/hcnpy-winplugins/locks"
+    assert statedir.base_dir() == "/run/user/7/hcnpy-winplugins"
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    assert statedir.base_dir() == "/tmp/hcnpy-winplugins-1000"
+    monkeypatch.setattr(os, "geteuid", lambda: 0)  # root: never a directory others can make
+    assert statedir.base_dir() == "/run/hcnpy-winplugins"
 
 
 def test_same_key_excludes_other_key_does_not() -> None:

@@ -72,23 +72,13 @@ def test_normalize_never_tracebacks(value: dict[str, Any]) -> None:
     assert set(out) <= {"Type", "Settings"}
 
 
-def test_filter_endpoint_policies_case_insensitive_name() -> None:
-    entries = [
-        {"name": "EndpointPolicy", "value": {"Type": "OutBoundNAT", "ExceptionList": ["a"]}},
-        {"Name": "endpointpolicy", "Value": {"Type": "QOS", "Settings": {"MaximumOutgoingBandwidthInBytes": 1}}},
-        {"name": "NetworkPolicy", "value": {"Type": "NetAdapterName"}},
-        {"name": "Other", "value": {"Type": "ACL"}},
-    ]  # fmt: skip
-    assert [p["Type"] for p in policies.filter_endpoint_policies(entries)] == ["OutBoundNAT", "QOS"]
-
-
 # --- protocols --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("given_", "number"),
     [("tcp", 6), ("TCP", 6), ("udp", 17), ("icmpv4", 1), ("ICMPv6", 58), ("igmp", 2),
-     ("6", 6), ("0x11", 17), (17, 17), (None, 6), ("", 6)],
+     ("6", 6), ("0x11", 17), (17, 17), (None, 6), ("", 6), ("132", 132)],
 )  # fmt: skip
 def test_protocols(given_: Any, number: int) -> None:
     assert policies.protocol_number(given_, "p") == number
@@ -104,13 +94,6 @@ def test_unknown_protocols(bad: Any) -> None:
 
 
 def test_port_mapping_shapes() -> None:
-    assert policies.port_mapping(8080, 80, 6, "192.168.1.2") == {
-        "Type": "PortMapping",
-        "Settings": {"Protocol": 6, "InternalPort": 80, "ExternalPort": 8080, "VIP": "192.168.1.2"},
-    }
-    assert policies.port_mapping(8080, 80, 17, local_routed=True, ipv6=True)["Settings"] == {
-        "Protocol": 17, "InternalPort": 80, "ExternalPort": 8080, "Flags": 3,
-    }  # fmt: skip
     assert policies.port_mapping_acl(80, 6) == {
         "Type": "ACL",
         "Settings": {"Protocols": "6", "Action": "Allow", "Direction": "In", "LocalPorts": "80",

@@ -200,11 +200,15 @@ class Sim:
 
     def trace_calls(self) -> list[str]:
         """C functions in the trace file, in order; the file is emptied afterwards."""
+        return [function for function, _ in self.trace_results()]
+
+    def trace_results(self) -> list[tuple[str, int]]:
+        """``(C function, HRESULT)`` of each traced call, in order; empties the file."""
         if not self.trace.exists():
             return []
-        calls = [json.loads(line)["function"] for line in self.trace.read_text().splitlines()]
+        records = [json.loads(line) for line in self.trace.read_text().splitlines()]
         self.trace.unlink()
-        return calls
+        return [(r["function"], r["hresult_int"]) for r in records]
 
 
 def new_guid() -> str:
