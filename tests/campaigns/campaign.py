@@ -54,9 +54,7 @@ HONEST_FAILURES = (
 
 #: Faults the campaign does not inject yet: each is a plugin defect pinned by an
 #: ``xfail(strict=True)`` test (``test_known_defects.py``); the entry goes when the fix lands.
-KNOWN_DEFECTS: dict[str, frozenset[str]] = {
-    "ADD": frozenset({"HcnCloseNetwork"}),  # test_failed_close_network_leaves_the_endpoint
-}
+KNOWN_DEFECTS: dict[str, frozenset[str]] = {}
 
 #: How many violations a report keeps in full (the count is always exact).
 KEEP = 50

@@ -1,8 +1,8 @@
-"""Plugin defects the campaigns found, pinned as strict xfails until the plugins are fixed.
+"""Plugin defects the campaigns found: the smallest reproducer of each, kept as a test.
 
-Each case is the smallest reproducer of a campaign finding. The campaign itself does not inject
-the fault while the defect is open (``campaign.KNOWN_DEFECTS``); when a fix lands the xfail
-turns into an XPASS, which fails the suite: remove the marker and the ``KNOWN_DEFECTS`` entry.
+While a defect is open its test is marked ``xfail(strict=True)`` with the reproducer as the
+reason, and the campaign does not inject that fault (``campaign.KNOWN_DEFECTS``); the fix turns
+the xfail into an XPASS, which fails the suite until the marker and the entry are removed.
 """
 
 from __future__ import annotations
@@ -17,18 +17,12 @@ from .scenarios import NETWORK, PLUGIN, SUBNET, add_conf
 pytestmark = pytest.mark.skipif(not have_host_local(), reason="make system-deps installs it")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="winplugins ADD: HcnCloseNetwork failing after the endpoint was created and attached "
-    "fails the ADD (code 66) but leaves the endpoint attached and the host-local address held: "
-    "Operation.add closes the network handle in a finally that the undo of create() does not "
-    "cover. Reproducer: nat on a NAT network, host-local IPAM, "
-    "HCNPY_SIM_FAULTS=HcnCloseNetwork=E_FAIL@1, ADD.",
-)
-def test_failed_close_network_leaves_the_endpoint(sim: Sim) -> None:
-    """A failed ADD leaves nothing; or, if a failed close is not worth failing the ADD for,
-    the ADD succeeds with everything in place. Either is CNI; half of each is not."""
-    assert "HcnCloseNetwork" in KNOWN_DEFECTS["ADD"]
+def test_failed_close_network_after_a_complete_add(sim: Sim) -> None:
+    """Found by the campaign (fixed): HcnCloseNetwork failing after the endpoint was created
+    and attached failed the ADD (code 66) but left the endpoint attached and the address held.
+    A failed ADD leaves nothing; or, if a failed close is not worth failing the ADD for, the
+    ADD succeeds with everything in place. Either is CNI; half of each is not."""
+    assert "HcnCloseNetwork" not in KNOWN_DEFECTS.get("ADD", ())
     sim.network(NETWORK, "NAT", [SUBNET])
     namespace = sim.namespace()
     out = sim.add(PLUGIN, add_conf(sim), netns=namespace,
