@@ -100,10 +100,29 @@ dist: setup
 
 test: lint typecheck unit conformance docs dist
 
-# The differential tests against the Go reference with many more cases per area.
+# The differential tests against the Go reference with many more cases per area, then the
+# plugins' reliability campaigns at full size (docs/winplugins/reliability.md): 10,000
+# randomized steps with faults from fresh seeds, every key fuzzed for every verb, and the
+# invariant report. Replay one campaign of the report:
+#   make soak SOAK_SEED=<seed> SOAK_STEPS=<its steps> SOAK_CHUNKS=1
 SOAK_CASES ?= 5000
+SOAK_STEPS ?= 10000
+SOAK_SEED ?= random
+SOAK_CHUNKS ?= 4
+SOAK_FUZZ_EXAMPLES ?= 400
+CAMPAIGN_REPORTS := build/campaigns
 soak: setup system-deps go-reference
 	CNISKEL_SOAK=$(SOAK_CASES) $(BIN)/python -m pytest -q -n 2 tests/cniskel/differential
+	rm -rf $(CAMPAIGN_REPORTS)
+	@start=$$(date +%s); \
+	WINPLUGINS_SOAK_STEPS=$(SOAK_STEPS) WINPLUGINS_CAMPAIGN_SEED=$(SOAK_SEED) \
+	WINPLUGINS_CAMPAIGN_CHUNKS=$(SOAK_CHUNKS) \
+	WINPLUGINS_CAMPAIGN_REPORTS=$(CAMPAIGN_REPORTS) WINPLUGINS_FUZZ_VERBS=ADD,CHECK,DEL,GC,STATUS \
+	WINPLUGINS_FUZZ_EXAMPLES=$(SOAK_FUZZ_EXAMPLES) \
+	  $(BIN)/python -m pytest -q -n 2 tests/campaigns; status=$$?; \
+	echo "== invariant report (campaigns run in $$(( $$(date +%s) - start )) s of wall time) =="; \
+	$(BIN)/python -m tests.campaigns.report $(CAMPAIGN_REPORTS) || status=1; \
+	exit $$status
 
 bench: setup system-deps
 	$(BIN)/python bench/run.py

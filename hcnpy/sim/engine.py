@@ -4,7 +4,8 @@ Each method answers ``(hresult, output, error_record)`` the way the C function w
 unsigned, 0 = S_OK; on failure the error record real HNS writes, see the rule
 ``error-record.shape`` in :mod:`hcnpy.sim.rules`, else ``None``). Handles are per-process
 integers; the objects live in the shared SQLite state (:mod:`hcnpy.sim.state`). Faults from
-``HCNPY_SIM_FAULTS`` are applied before any work. Every behaviour is a rule of the table.
+``HCNPY_SIM_FAULTS`` are applied before any work (a ``kill-after`` fault after it). Every
+behaviour is a rule of the table.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..hresult import HResult
 from . import rules as R
 from .context import Ctx
 from .datapath import DatapathUnavailable, from_environment
-from .faults import FaultInjector, parse_faults
+from .faults import KILL_AFTER, KILL_BEFORE, FaultInjector, kill_this_process, parse_faults
 from .jsondoc import canon, dumps, parse_document, parse_guid
 from .messages import message
 from .queries import matches, parse_query
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
     from .context import ObjectKind
     from .datapath.datapath import Datapath
+    from .faults import Verdict
     from .state import Transaction, Tx
 
     _T = TypeVar("_T")
@@ -145,6 +147,16 @@ class Engine:
         verdict = self._faults.on_call(function)
         if verdict.stall_ms:
             time.sleep(verdict.stall_ms / 1000)
+        if verdict.kill == KILL_BEFORE:
+            kill_this_process()
+        answer = self._answer(function, verdict, work)
+        if verdict.kill == KILL_AFTER:
+            kill_this_process()  # the call is over (committed or failed): the caller never knows
+        return answer
+
+    def _answer(
+        self, function: str, verdict: Verdict, work: Callable[[], _T]
+    ) -> tuple[int, _T | None, str | None]:
         if verdict.hresult is not None:
             detail = f"injected fault ({FAULTS_ENV}): {function} call {verdict.call_number}"
             return verdict.hresult, None, error_record(verdict.hresult, detail)

@@ -4,24 +4,43 @@ Format (see ``docs/hcnpy/simulator.md``)::
 
     SPEC    := ENTRY (";" ENTRY)*             entries may also be separated by newlines
     ENTRY   := FUNCTION "=" ACTION ("," ACTION)* ["@" WHEN]
-    ACTION  := HRESULT | "stall:" MILLISECONDS
+    ACTION  := HRESULT | "stall:" MILLISECONDS | "kill" | "kill-after"
     HRESULT := 0x803B0013 | 2151350291 | -2143616989 | HCN_E_PORT_ALREADY_EXISTS
     WHEN    := N | N "+" | N "-" M            1-based call numbers, per function, per process
     FUNCTION:= a C function name (HcnCreateEndpoint, HNSCall, ...) | "*" (every function)
 
 ``HcnOpenNetwork=stall:500`` stalls every call 500 ms; ``HcnCreateEndpoint=0x803B0013@2`` fails
 only the second call; ``HcnModifyNamespace=stall:100,HCN_E_NAMESPACE_ATTACH_FAILED@3+`` stalls
-and then fails the third and every later call.
+and then fails the third and every later call. ``HcnCreateEndpoint=kill@1`` SIGKILLs the calling
+process at its first create, before HNS acts; ``kill-after`` lets the call commit first, then
+kills the process before it sees the answer (a plugin crashing either way on a real node).
 """
 
 from __future__ import annotations
 
 import _thread
+import os
+import signal
 
 from .._cdef import COMPUTENETWORK, VMCOMPUTE, function_names
 from ..hresult import HResult, is_failure, to_unsigned
 
-__all__ = ["FUNCTIONS", "MAX_STALL_MS", "FaultInjector", "FaultRule", "Verdict", "parse_faults"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+__all__ = [
+    "FUNCTIONS",
+    "KILL_ACTIONS",
+    "KILL_AFTER",
+    "KILL_BEFORE",
+    "MAX_STALL_MS",
+    "FaultInjector",
+    "FaultRule",
+    "Verdict",
+    "kill_this_process",
+    "parse_faults",
+]
 
 #: Every C function the simulated HNS answers (what a spec may name).
 FUNCTIONS = frozenset(function_names(COMPUTENETWORK) + function_names(VMCOMPUTE))
@@ -29,11 +48,18 @@ FUNCTIONS = frozenset(function_names(COMPUTENETWORK) + function_names(VMCOMPUTE)
 #: The longest stall a spec may ask for (ten minutes).
 MAX_STALL_MS = 600_000
 
+#: Kill the calling process when the call starts (after any stall), before HNS acts.
+KILL_BEFORE = "kill"
+#: Kill the calling process once the call has finished (committed), before it sees the answer.
+KILL_AFTER = "kill-after"
+KILL_ACTIONS = (KILL_BEFORE, KILL_AFTER)
+
 
 class FaultRule:
-    """One entry: on calls ``first``..``last`` (``None`` = no end) of ``function``, stall, fail."""
+    """One entry: on calls ``first``..``last`` (``None`` = no end) of ``function``, stall, then
+    fail or kill (``kill`` is ``None``, :data:`KILL_BEFORE` or :data:`KILL_AFTER`)."""
 
-    __slots__ = ("first", "function", "hresult", "last", "stall_ms")
+    __slots__ = ("first", "function", "hresult", "kill", "last", "stall_ms")
 
     def __init__(
         self,
@@ -42,15 +68,17 @@ class FaultRule:
         stall_ms: int = 0,
         first: int = 1,
         last: int | None = None,
+        kill: str | None = None,
     ) -> None:
         self.function = function
         self.hresult = hresult
         self.stall_ms = stall_ms
         self.first = first
         self.last = last
+        self.kill = kill
 
-    def _key(self) -> tuple[str, int | None, int, int, int | None]:
-        return (self.function, self.hresult, self.stall_ms, self.first, self.last)
+    def _key(self) -> tuple[str, int | None, int, int, int | None, str | None]:
+        return (self.function, self.hresult, self.stall_ms, self.first, self.last, self.kill)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FaultRule) and self._key() == other._key()
@@ -61,7 +89,8 @@ class FaultRule:
     def __repr__(self) -> str:
         return (
             f"FaultRule(function={self.function!r}, hresult={self.hresult!r}, "
-            f"stall_ms={self.stall_ms!r}, first={self.first!r}, last={self.last!r})"
+            f"stall_ms={self.stall_ms!r}, first={self.first!r}, last={self.last!r}, "
+            f"kill={self.kill!r})"
         )
 
     def applies(self, function: str, call_number: int) -> bool:
@@ -74,17 +103,24 @@ class FaultRule:
 class Verdict:
     """What the injector decided for one call."""
 
-    __slots__ = ("call_number", "hresult", "stall_ms")
+    __slots__ = ("call_number", "hresult", "kill", "stall_ms")
 
-    def __init__(self, call_number: int, stall_ms: int = 0, hresult: int | None = None) -> None:
+    def __init__(
+        self,
+        call_number: int,
+        stall_ms: int = 0,
+        hresult: int | None = None,
+        kill: str | None = None,
+    ) -> None:
         self.call_number = call_number
         self.stall_ms = stall_ms
         self.hresult = hresult
+        self.kill = kill
 
     def __repr__(self) -> str:
         return (
             f"Verdict(call_number={self.call_number!r}, stall_ms={self.stall_ms!r}, "
-            f"hresult={self.hresult!r})"
+            f"hresult={self.hresult!r}, kill={self.kill!r})"
         )
 
 
@@ -110,19 +146,29 @@ def _parse_entry(entry: str) -> FaultRule:
         raise ValueError(f"fault entry {entry!r}: unknown function {function!r} (known: {known})")
     actions, _, when = rest.partition("@")
     hresult: int | None = None
+    kill: str | None = None
     stall_ms = 0
     for raw_action in actions.split(","):
         action = raw_action.strip()
         if action.lower().startswith("stall:"):
             stall_ms += _parse_stall(entry, action[len("stall:") :])
+        elif action.lower() in KILL_ACTIONS:
+            if kill is not None:
+                raise ValueError(f"fault entry {entry!r}: more than one kill action")
+            kill = action.lower()
         elif action:
             if hresult is not None:
                 raise ValueError(f"fault entry {entry!r}: more than one HRESULT")
             hresult = _parse_hresult(entry, action)
         else:
             raise ValueError(f"fault entry {entry!r}: empty action")
+    if kill is not None and hresult is not None:
+        raise ValueError(
+            f"fault entry {entry!r}: {kill!r} and an HRESULT in one entry (a killed process "
+            "sees no HRESULT; use two entries for an injected failure and then a kill)"
+        )
     first, last = _parse_when(entry, when.strip()) if "@" in rest else (1, None)
-    return FaultRule(function, hresult, stall_ms, first, last)
+    return FaultRule(function, hresult, stall_ms, first, last, kill)
 
 
 def _parse_stall(entry: str, text: str) -> int:
@@ -185,20 +231,30 @@ class FaultInjector:
         return bool(self.rules)
 
     def on_call(self, function: str) -> Verdict:
-        """Count one call of ``function``; stalls add up, the first matching HRESULT wins."""
+        """Count one call of ``function``; stalls add up, the first matching HRESULT wins, and
+        :data:`KILL_BEFORE` wins over :data:`KILL_AFTER` (it happens first)."""
         with self._lock:
             number = self._counts.get(function, 0) + 1
             self._counts[function] = number
         stall = 0
         hresult: int | None = None
+        kill: str | None = None
         for rule in self.rules:
             if rule.applies(function, number):
                 stall += rule.stall_ms
                 if hresult is None:
                     hresult = rule.hresult
-        return Verdict(number, stall, hresult)
+                if rule.kill is not None and kill != KILL_BEFORE:
+                    kill = rule.kill
+        return Verdict(number, stall, hresult, kill)
 
     def calls(self, function: str) -> int:
         """How many times ``function`` has been called so far."""
         with self._lock:
             return self._counts.get(function, 0)
+
+
+def kill_this_process() -> NoReturn:
+    """Die now, as a crash would: SIGKILL (no clean-up, no flush); never returns."""
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+    os._exit(128 + 9)  # pragma: no cover - where the signal is not delivered synchronously
