@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sys
 
-from ._exports import EXPORTS as _EXPORTS
-
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs ~2 ms
 
 __version__ = "0.1.0"
@@ -154,7 +152,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
+    # The export table is read on the first look-up, not on import: a plugin that imports
+    # only hcnpy's submodules never loads it.
+    from ._exports import EXPORTS
+
+    module = EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     __import__(module)  # not importlib.import_module: importing importlib costs start-up time
@@ -164,7 +166,9 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    from ._exports import EXPORTS
+
+    return sorted(set(globals()) | set(EXPORTS))
 
 
 if TYPE_CHECKING:

@@ -2,14 +2,15 @@
 
 The wire-level operations (:mod:`hcnpy.ops`) check these before sending, without importing
 the typed models (``hcnpy.models.gates`` answers the same question for models but imports
-attrs). The rules mirror that module's; keys are matched case-insensitively, as HNS and
-Go's decoder do. ``API_V2`` is implied and never reported. Stdlib-only.
+attrs). The rules mirror that module's; keys are matched as Go's decoder matches them
+(:mod:`hcnpy.jsonkeys`). ``API_V2`` is implied and never reported. Stdlib-only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import jsonkeys
 from .features import Feature
 
 TYPE_CHECKING = False
@@ -56,14 +57,8 @@ _NAT_FLAG_IPV6 = 2
 
 
 def _get(doc: Mapping[str, Any], key: str) -> Any:
-    """``doc[key]`` matched case-insensitively; ``None`` when absent."""
-    if key in doc:
-        return doc[key]
-    lowered = key.lower()
-    for name, value in doc.items():
-        if isinstance(name, str) and name.lower() == lowered:
-            return value
-    return None
+    """``doc[key]`` matched as Go's decoder matches it (:mod:`hcnpy.jsonkeys`)."""
+    return jsonkeys.get(doc, key)
 
 
 def _mappings(value: Any) -> list[Mapping[str, Any]]:

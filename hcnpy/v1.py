@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from . import jsonkeys
 from .errors import HcnError, ValidationError
 from .hresult import HResult
 
@@ -103,14 +104,10 @@ def _under(prefix: str, exc: ValidationError) -> ValidationError:
 
 
 def _get(doc: Mapping[str, Any], key: str) -> tuple[str | None, Any]:
-    """The (actual key, value) for ``key`` in ``doc``: exact spelling first, then any case."""
-    if key in doc:
-        return key, doc[key]
-    folded = key.casefold()
-    for name, value in doc.items():
-        if isinstance(name, str) and name.casefold() == folded:
-            return name, value
-    return None, None
+    """The (actual key, value) Go's decoder takes for ``key`` in ``doc``: the last key that
+    matches it (:mod:`hcnpy.jsonkeys`)."""
+    names = jsonkeys.matching(doc, key)
+    return (names[-1], doc[names[-1]]) if names else (None, None)
 
 
 def is_envelope(doc: Any) -> bool:

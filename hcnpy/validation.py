@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from . import jsonkeys
 from .models._base import Model, StrWireEnum, Wire, wire_of
 
 if TYPE_CHECKING:
@@ -468,7 +469,7 @@ def _v1_policies(w: _Walker, obj: Any, path: str) -> None:
         if not isinstance(raw, Mapping):
             w.add(where, raw, "a V1 policy is a JSON object with a Type")
             continue
-        kind = next((v for k, v in raw.items() if str(k).casefold() == "type"), None)
+        kind = jsonkeys.get(raw, "Type")
         if not isinstance(kind, str) or not kind:
             w.add(_sub(where, "type"), kind, "a V1 policy needs a Type")
             continue

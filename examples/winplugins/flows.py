@@ -142,6 +142,8 @@ class Operation:
     def k8s_namespace(self) -> str:
         """``K8S_POD_NAMESPACE`` from ``CNI_ARGS``; empty when ``CNI_ARGS`` does not parse
         (the reference ignores that failure: the value only prefixes a DNS search domain)."""
+        if not self.ctx.args.raw:
+            return ""  # nothing to parse (and cniskel.args need not be imported)
         from cniskel.args import ArgsError, K8sArgs
 
         try:

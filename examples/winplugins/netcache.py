@@ -10,7 +10,6 @@ never wrong.
 
 from __future__ import annotations
 
-import binascii
 import os
 
 from hcnpy.guid import is_guid
@@ -25,7 +24,7 @@ _MAX_BYTES = 64
 
 def _path(name: str) -> str:
     # Network names may hold any character: hex keeps every name a distinct, safe file name.
-    key = binascii.hexlify(name.encode("utf-8", "surrogatepass")).decode()[:200]
+    key = name.encode("utf-8", "surrogatepass").hex()[:200]
     return os.path.join(sub_dir("networks"), key)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .. import jsonkeys
+
 __all__ = [
     "COLUMNS",
     "Column",
@@ -25,14 +27,9 @@ _PROTOCOLS = {1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6"}
 
 
 def field(doc: Doc, key: str) -> Any:
-    """``doc[key]`` matched case-insensitively; ``None`` when absent."""
-    if key in doc:
-        return doc[key]
-    lowered = key.lower()
-    for name, value in doc.items():
-        if isinstance(name, str) and name.lower() == lowered:
-            return value
-    return None
+    """``doc[key]`` matched as Go's decoder matches it (:mod:`hcnpy.jsonkeys`); ``None`` when
+    absent."""
+    return jsonkeys.get(doc, key)
 
 
 def _items(value: Any) -> list[Doc]:

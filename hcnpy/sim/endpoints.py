@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from . import rules as R
-from . import v1answers, v1schema
+from . import v1schema
 from .addressing import IPAddress, SubnetPlan, address_key, format_mac, parse_ip, parse_mac
 from .context import DEFAULT_SCHEMA, Ctx, View, modify_request, ordered
 from .jsondoc import (
@@ -266,6 +266,8 @@ class Endpoints:
         namespace = ctx.tx.namespace_of(oid)
         if view.v1:
             network = ctx.tx.get("Network", doc["HostComputeNetwork"]) or {}
+            from . import v1answers  # V1 queries only: not on a V2 client's path
+
             return v1answers.endpoint_to_v1(doc, network, namespace, ctx.version)
         out = dict(doc)
         if namespace is not None:

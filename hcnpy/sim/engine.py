@@ -14,13 +14,13 @@ import _thread
 import itertools
 import json
 import os
-import sqlite3
 import time
 
 from .._cdef import KINDS, c_function
 from ..guid import NIL_GUID, guid, new_guid
 from ..hresult import HResult
 from . import rules as R
+from ._sqlite import sqlite3
 from .context import Ctx
 from .datapath import DatapathUnavailable, from_environment
 from .faults import KILL_AFTER, KILL_BEFORE, FaultInjector, kill_this_process, parse_faults

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import _thread
 import os
-import signal
 
 from .._cdef import COMPUTENETWORK, VMCOMPUTE, function_names
 from ..hresult import HResult, is_failure, to_unsigned
@@ -256,5 +255,7 @@ class FaultInjector:
 
 def kill_this_process() -> NoReturn:
     """Die now, as a crash would: SIGKILL (no clean-up, no flush); never returns."""
+    import signal  # only for the kill action: not on every plugin's start-up path
+
     os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     os._exit(128 + 9)  # pragma: no cover - where the signal is not delivered synchronously

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from . import rules as R
-from . import v1answers, v1schema
+from . import v1schema
 from .addressing import (
     DEFAULT_MAC_BASE,
     MAC_BLOCK,
@@ -290,6 +290,8 @@ class Networks:
     def render(self, ctx: Ctx, oid: str, doc: JsonObj, view: View) -> JsonObj:
         """V2 properties (``Type`` omitted for NAT, as HNS does), or V1 for 1.x queries."""
         if view.v1:
+            from . import v1answers  # V1 queries only: not on a V2 client's path
+
             return v1answers.network_to_v1(doc, len(ctx.tx.on_network(oid)), ctx.version)
         out = dict(doc)
         if out.get("Type") == "NAT":

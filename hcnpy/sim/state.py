@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 import time
 
 from ..safefiles import UnsafePathError, open_private, private_dir, refuse_symlink
+from ._sqlite import sqlite3
 from .versions import DEFAULT_VERSION, SimVersion
 
 TYPE_CHECKING = False
