@@ -205,12 +205,17 @@ def ping_through_the_datapath(demo: Demo) -> None:
     from hcnpy.sim.datapath import DatapathUnavailable, open_datapath
 
     try:
-        open_datapath(demo.hcnpy_env["HCNPY_SIM_STATE"])
+        datapath = open_datapath(demo.hcnpy_env["HCNPY_SIM_STATE"])
     except DatapathUnavailable as exc:
         print(f"  skipped: {exc}")
         return
     example = str(Path(__file__).with_name("acl_block_allow.py"))
-    code, out = demo.run("python", shown_path(Path(example)), "--datapath")
+    try:
+        code, out = demo.run("python", shown_path(Path(example)), "--datapath")
+    finally:
+        # The example mirrored this demo's HNS into the kernel (the simulated host, the
+        # outside network, the containers' namespaces): that goes with the demo.
+        datapath.cleanup()
     blocked = "ping stranger -> web (172.30.0.2): no answer (blocked)"
     demo.expect(
         code == 0 and blocked in out and out.count("): ok") == 5,
