@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 
 from .errors import NotSupportedError
+from .hnsversion import HnsVersion
 from .hresult import HResult
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
@@ -28,46 +29,6 @@ __all__ = [
 ]
 
 _UNBOUNDED = 2**31 - 1
-
-
-class HnsVersion(tuple[int, int]):
-    """An HNS service version, ordered as tuples are: ``HnsVersion(15, 4) > HnsVersion(9, 2)``."""
-
-    __slots__ = ()
-
-    def __new__(cls, major: int, minor: int) -> HnsVersion:
-        return tuple.__new__(cls, (major, minor))
-
-    def __getnewargs__(self) -> tuple[int, int]:
-        return (self[0], self[1])
-
-    @property
-    def major(self) -> int:
-        """The major version."""
-        return self[0]
-
-    @property
-    def minor(self) -> int:
-        """The minor version."""
-        return self[1]
-
-    @classmethod
-    def parse(cls, text: str) -> HnsVersion:
-        """Read ``"15.4"``; raises ``ValueError`` naming the text otherwise."""
-        major, sep, minor = text.strip().partition(".")
-        try:
-            version = cls(int(major), int(minor) if sep else 0)
-        except ValueError:
-            raise ValueError(f"not an HNS version (want MAJOR.MINOR): {text!r}") from None
-        if version.major < 0 or version.minor < 0:
-            raise ValueError(f"not an HNS version (want MAJOR.MINOR): {text!r}")
-        return version
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}"
-
-    def __repr__(self) -> str:
-        return f"HnsVersion(major={self.major}, minor={self.minor})"
 
 
 class Feature(enum.Enum):

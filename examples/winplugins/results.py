@@ -26,21 +26,7 @@ if TYPE_CHECKING:
 
     from .config import DNS
 
-__all__ = ["build", "dns_object"]
-
-
-def dns_object(dns: DNS) -> dict[str, Any]:
-    """A :class:`~winplugins.config.DNS` as a CNI ``dns`` object (empty fields left out)."""
-    out: dict[str, Any] = {}
-    if dns.nameservers:
-        out["nameservers"] = list(dns.nameservers)
-    if dns.domain:
-        out["domain"] = dns.domain
-    if dns.search:
-        out["search"] = list(dns.search)
-    if dns.options:
-        out["options"] = list(dns.options)
-    return out
+__all__ = ["build"]
 
 
 def build(
@@ -58,6 +44,7 @@ def build(
     ``planned`` (what ADD decided) fills gaps where HNS did not echo a value back, e.g. the
     prefix length of an IPAM address; ``dns`` likewise when the endpoint has no ``Dns``.
     """
+    from cniskel.result import DNS as CniDns
     from cniskel.result import Result
 
     interface: dict[str, Any] = {"name": ifname}
@@ -86,7 +73,9 @@ def build(
     result: dict[str, Any] = {"cniVersion": "1.1.0", "interfaces": [interface], "ips": ips}
     if routes:
         result["routes"] = routes
-    reported = endpoint_dns(endpoint) or (dns_object(dns) if dns is not None else {})
+    reported = endpoint_dns(endpoint)
+    if not reported and dns is not None:
+        reported = CniDns(dns.nameservers, dns.domain, dns.search, dns.options).to_dict()
     if reported:
         result["dns"] = reported
     return Result.from_dict(result, "1.1.0")

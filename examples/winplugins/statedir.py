@@ -47,12 +47,21 @@ def state_dir() -> str:
     return sub_dir("")
 
 
+#: Directories already checked by this process (a verb asks for them more than once).
+_checked: set[str] = set()
+
+
 def sub_dir(name: str) -> str:
-    """A private subdirectory of :func:`state_dir` (``""``: the directory itself)."""
+    """A private subdirectory of :func:`state_dir` (``""``: the directory itself), checked
+    once per process."""
     base = base_dir()
+    path = os.path.join(base, name) if name else base
+    if path in _checked:
+        return path
     try:
         private_dir(base)
-        return private_dir(os.path.join(base, name)) if name else base
+        if name:
+            private_dir(path)
     except UnsafePathError as exc:
         raise PluginError(
             ERR_ENV,
@@ -64,3 +73,5 @@ def sub_dir(name: str) -> str:
         raise PluginError(
             ERR_ENV, "the plugins' state directory cannot be created", f"{base}: {exc}"
         ) from None
+    _checked.add(path)
+    return path

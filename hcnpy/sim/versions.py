@@ -6,49 +6,14 @@ has is a rule of the simulator's own table (:mod:`hcnpy.sim.rules`).
 
 from __future__ import annotations
 
+from ..hnsversion import HnsVersion
 from .rules import Rule, describe_ranges, in_ranges, violate
 
 __all__ = ["DEFAULT_VERSION", "SimVersion", "gate"]
 
 
-class SimVersion(tuple[int, int]):
-    """An HNS service version, ordered as tuples are."""
-
-    __slots__ = ()
-
-    def __new__(cls, major: int, minor: int) -> SimVersion:
-        return tuple.__new__(cls, (major, minor))
-
-    def __getnewargs__(self) -> tuple[int, int]:
-        return (self[0], self[1])
-
-    @property
-    def major(self) -> int:
-        """The major version."""
-        return self[0]
-
-    @property
-    def minor(self) -> int:
-        """The minor version."""
-        return self[1]
-
-    @classmethod
-    def parse(cls, text: str) -> SimVersion:
-        """Read ``"15.4"`` (or ``"15"``); ``ValueError`` naming the text otherwise."""
-        major, sep, minor = text.strip().partition(".")
-        try:
-            version = cls(int(major), int(minor) if sep else 0)
-        except ValueError:
-            raise ValueError(f"not an HNS version (want MAJOR.MINOR): {text!r}") from None
-        if version.major < 0 or version.minor < 0:
-            raise ValueError(f"not an HNS version (want MAJOR.MINOR): {text!r}")
-        return version
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}"
-
-    def __repr__(self) -> str:
-        return f"SimVersion({self.major}, {self.minor})"
+#: The simulated service version: the same value type as the client's, not its table.
+SimVersion = HnsVersion
 
 
 #: What the simulator reports unless told otherwise (a Windows Server 2022-era service).

@@ -168,7 +168,7 @@ GUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
 
 @pytest.mark.parametrize(
     "netns",
-    [GUID, GUID.upper(), f"/work/dir/{GUID}", f"C:\\ns\\{GUID}", f"{{{GUID}}}", f"/x/{GUID}/"],
+    [GUID, GUID.upper(), f"/var/run/netns/{GUID}", f"C:\\ns\\{GUID}", f"{{{GUID}}}", f"/x/{GUID}/"],
 )
 def test_hns_namespace_accepts_a_guid_or_a_path_ending_in_one(netns: str) -> None:
     ctx = Context(command="ADD", netns=netns, config=NetConf())

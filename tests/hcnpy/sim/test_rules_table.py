@@ -105,7 +105,8 @@ def test_only_the_backend_adapter_knows_the_bindings() -> None:
             for name in _imports(path)
             if name.startswith("hcnpy.")
             and not name.startswith("hcnpy.sim")
-            and name.split(".")[1] not in {"guid", "hresult", "_cdef", "safefiles"}
+            # leaves: value types and texts, no rule of the client
+            and name.split(".")[1] not in {"guid", "hresult", "hnsversion", "_cdef", "safefiles"}
         }
         if path.name == "backend.py":
             assert client <= {
