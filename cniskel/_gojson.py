@@ -10,10 +10,10 @@ with invalid UTF-8 or unpaired surrogates replaced by U+FFFD as Go does.
 
 from __future__ import annotations
 
-import json
 import sys
 
 from cniskel._goquote import go_quote, go_quote_list
+from hcnpy import jsontext
 
 __all__ = [
     "GoDecodeError",
@@ -144,7 +144,7 @@ def _dumps(value: object, **options: Any) -> str:
     limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, **options)
+        return jsontext.dumps(value, ensure_ascii=False, allow_nan=False, **options)
     finally:
         sys.set_int_max_str_digits(limit)
 
@@ -254,13 +254,13 @@ def loads(data: bytes | str) -> Any:
     limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
-        value = json.loads(
+        value = jsontext.loads(
             text,
             parse_constant=_reject_constant,
             parse_float=GoFloat,
             object_pairs_hook=_object,
         )
-    except (_BadConstant, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:
         from cniskel._goscan import syntax_error
 
         raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogateescape")

@@ -152,11 +152,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The export table is read on the first look-up, not on import: a plugin that imports
-    # only hcnpy's submodules never loads it.
-    from ._exports import EXPORTS
+    # The export table is read on the first look-up of an exported name, not on import, nor
+    # when ``from hcnpy import jsonkeys`` asks for a submodule: a plugin that imports only
+    # hcnpy's submodules never loads it.
+    module = None
+    if name in __all__:
+        from ._exports import EXPORTS
 
-    module = EXPORTS.get(name)
+        module = EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     __import__(module)  # not importlib.import_module: importing importlib costs start-up time

@@ -1,7 +1,7 @@
 """The C declarations of the Host Compute Network API, shared by both cffi builders.
 
 Plain strings only (no cffi import): ``hcnpy._build_cffi`` compiles them into the committed
-ABI-mode module and ``hcnpy.sim._standin_build`` exports the same prototypes from the stand-in.
+ABI-mode module and ``hcnpy.sim._standin_build`` puts the types in front of the stand-in's C.
 
 Widths are spelled out because Windows is LLP64: ``long``/``DWORD`` are 32-bit there but
 ``long`` is 64-bit on Linux. ``WCHAR`` is cffi's ``char16_t``, a 16-bit code unit on every
@@ -146,15 +146,17 @@ OLE32 = """
 void WINAPI CoTaskMemFree(void *pv);
 """
 
-#: Exported only by the simulator's stand-in: leak counters, and a readiness probe (returns
-#: a magic number once its Python side is installed; cffi makes it return 0 if that failed).
+#: Exported only by the simulator's stand-in: leak counters, a readiness probe (returns a
+#: magic number: the library is the stand-in), and a reset that drops the process's
+#: connections to the simulator service (the service then releases its handles).
 SIM = """
 uint32_t HcnSimOutstandingStrings(void);
 uint32_t HcnSimOpenHandles(void);
 uint32_t HcnSimReady(void);
+uint32_t HcnSimReset(void);
 """
 
-#: What ``HcnSimReady()`` returns once the stand-in's Python side is installed ("HCNS").
+#: What ``HcnSimReady()`` returns: this library is the simulator's stand-in ("HCNS").
 SIM_READY = 0x48434E53
 
 #: What the committed ABI-mode module declares. The SIM counters are looked up only when the

@@ -16,10 +16,10 @@ import os
 import sys
 
 from . import _cdef
+from ._hresult_bits import to_unsigned
 from .backends import register_backend
 from .errors import HcnUnavailable
 from .guid import guid_bytes_le
-from .hresult import to_unsigned
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,5 +1,7 @@
 """Run one HCN call with a time limit, on a worker thread that may outlive the wait.
 
+Worker threads are kept and reused (a new thread per call would cost more than the call).
+
 HNS calls cannot be cancelled. When the limit passes, :func:`call_with_timeout` raises
 :class:`hcnpy.errors.HcnTimeout` while the call keeps running; when it finishes late its
 ``discard`` releases what it produced (a handle), and the thread leaves ``pending``.
@@ -44,6 +46,49 @@ class PendingCall:
         return f"<PendingCall {self.function} {'running' if self.is_alive() else 'done'}>"
 
 
+class _Worker:
+    """A thread that runs one call at a time, handed over through locks.
+
+    Starting a thread costs more than a short HCN call, so a worker serves call after call;
+    one that outlives its caller's wait (a stalled HNS call) goes back to the pool only once
+    its call is over.
+    """
+
+    __slots__ = ("job", "wake")
+
+    def __init__(self) -> None:
+        self.job: Callable[[], Callable[[], None]] | None = None
+        self.wake = _thread.allocate_lock()
+        self.wake.acquire()
+        _thread.start_new_thread(self._loop, ())
+
+    def _loop(self) -> None:
+        while True:
+            self.wake.acquire()
+            job, self.job = self.job, None
+            finish = job() if job is not None else None
+            with _pool_lock:  # back in the pool before the caller hears the call is over
+                _idle.append(self)
+            if finish is not None:
+                finish()
+
+    def run(self, job: Callable[[], Callable[[], None]]) -> None:
+        """Run ``job`` on this thread; what it returns is called once the thread is free."""
+        self.job = job
+        self.wake.release()
+
+
+_idle: list[_Worker] = []
+_pool_lock = _thread.allocate_lock()
+
+
+def _worker() -> _Worker:
+    with _pool_lock:
+        if _idle:
+            return _idle.pop()
+    return _Worker()
+
+
 def call_with_timeout(
     function: str,
     call: Callable[[], _Result[_T]],
@@ -63,7 +108,7 @@ def call_with_timeout(
     box: list[tuple[bool, Any]] = []
     abandoned: list[PendingCall] = []
 
-    def worker() -> None:
+    def worker() -> Callable[[], None]:
         try:
             outcome: tuple[bool, Any] = (True, call())
         except BaseException as exc:
@@ -72,16 +117,17 @@ def call_with_timeout(
             box.append(outcome)
             late = abandoned[0] if abandoned else None
         if late is None:
-            done.release()
-            return
+            return done.release
         try:
             if outcome[0] and discard is not None and outcome[1][1] is not None:
                 discard(outcome[1][1])
+        except Exception:  # nobody is left to tell; the handle dies with the process
+            pass
         finally:
             pending.discard(late)
-            done.release()
+        return done.release
 
-    _thread.start_new_thread(worker, ())
+    _worker().run(worker)
     try:
         done.acquire(True, timeout)
     finally:  # also when the wait is interrupted (KeyboardInterrupt): clean up later

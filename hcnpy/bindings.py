@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import _thread
 import itertools
-import json
 import os
 import sys
 import time
 from collections.abc import Callable, Mapping
 
+from . import jsontext
+from ._hresult_bits import is_failure
 from ._timeout import PendingCall, call_with_timeout
 from .backends import (
     BACKEND_ENV,
@@ -32,7 +33,6 @@ from .backends import (
 from .errors import HcnError, HcnUnavailable, raise_for
 from .guid import NIL_GUID, Guid
 from .handles import CallbackRegistration, Handle, ObjectKind
-from .hresult import HResult, is_failure
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
 if TYPE_CHECKING:
@@ -320,6 +320,8 @@ class Library:
             record_output=False,
         )
         if registration is None:
+            from .hresult import HResult
+
             raise HcnError(HResult.E_POINTER, function, message=f"{function} returned no handle")
         return registration
 
@@ -371,6 +373,8 @@ class Library:
 
     def _opened(self, function: str, handle: Handle | None) -> Handle:
         if handle is None:
+            from .hresult import HResult
+
             raise HcnError(HResult.E_POINTER, function, message=f"{function} returned no handle")
         return handle
 
@@ -473,12 +477,14 @@ def _id_list(function: str, text: str | None) -> list[str]:
     if not text:
         return []
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
     except ValueError:
         data = text
     if data is None:
         return []
     if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        from .hresult import HResult
+
         raise HcnError(
             HResult.E_UNEXPECTED,
             function,

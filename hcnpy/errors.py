@@ -1,15 +1,20 @@
 """The exception hierarchy and the one table that maps HRESULTs to exception classes.
 
-Everything here is stdlib-only so the binding layer can import it on every call path.
+Everything here is stdlib-only so the binding layer can import it on every call path. The
+table and the :class:`~hcnpy.hresult.HResult` names are built on the first failure: a call
+that succeeds never needs them.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
-from . import jsonkeys
-from .hresult import HResult, describe, is_failure, normalize, text, to_unsigned
+from . import jsonkeys, jsontext
+from ._hresult_bits import is_failure, normalize, to_unsigned
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .hresult import HResult
 
 __all__ = [
     "EXCEPTION_TABLE",
@@ -64,7 +69,7 @@ class ErrorRecord:
         if not raw:
             return None
         try:
-            data = json.loads(raw)
+            data = jsontext.loads(raw)
         except ValueError:
             return cls(raw)
         if not isinstance(data, Mapping):
@@ -89,6 +94,8 @@ class ErrorRecord:
     def __str__(self) -> str:
         if self.error_code is None and self.error is None:
             return self.raw
+        from .hresult import describe
+
         parts = []
         if self.error_code is not None:
             parts.append(f"ErrorCode {describe(self.error_code)}")
@@ -136,6 +143,8 @@ class HcnError(Exception):
         super().__init__(message or self._compose())
 
     def _compose(self) -> str:
+        from .hresult import describe, text
+
         head = f"{self.operation} failed" if self.operation else "HCN call failed"
         message = f"{head}: {describe(self.hresult)}"
         explanation = text(self.hresult)
@@ -148,6 +157,8 @@ class HcnError(Exception):
     @property
     def name(self) -> str:
         """The HRESULT's symbolic name, or its hex form when unknown."""
+        from .hresult import HResult
+
         try:
             return HResult(self.hresult).name
         except ValueError:
@@ -182,6 +193,8 @@ class HcnUnavailable(NotSupportedError):
     """There is no Host Compute Network API on this machine (missing DLL or export)."""
 
     def __init__(self, message: str, operation: str = "") -> None:
+        from .hresult import HResult
+
         super().__init__(HResult.ERROR_NOT_SUPPORTED, operation, None, message)
 
 
@@ -189,6 +202,8 @@ class HcnTimeout(HcnError, TimeoutError):
     """An HCN call did not return within the caller's timeout."""
 
     def __init__(self, operation: str, seconds: float) -> None:
+        from .hresult import HResult, describe
+
         self.seconds = seconds
         super().__init__(
             HResult.ERROR_TIMEOUT,
@@ -212,99 +227,125 @@ class ValidationError(ValueError):
         super().__init__(f"{where}{reason} (value: {value!r})")
 
 
-_NOT_FOUND = (
-    HResult.ERROR_NOT_FOUND,
-    HResult.HCN_E_NETWORK_NOT_FOUND,
-    HResult.HCN_E_ENDPOINT_NOT_FOUND,
-    HResult.HCN_E_LAYER_NOT_FOUND,
-    HResult.HCN_E_SWITCH_NOT_FOUND,
-    HResult.HCN_E_SUBNET_NOT_FOUND,
-    HResult.HCN_E_ADAPTER_NOT_FOUND,
-    HResult.HCN_E_PORT_NOT_FOUND,
-    HResult.HCN_E_POLICY_NOT_FOUND,
-    HResult.HCN_E_VFP_PORTSETTING_NOT_FOUND,
-    HResult.HCN_E_SWITCH_EXTENSION_NOT_FOUND,
-    HResult.GCN_E_MODULE_NOT_FOUND,
-    HResult.GCN_E_NETADAPTER_NOT_FOUND,
-    HResult.GCN_E_NETCOMPARTMENT_NOT_FOUND,
-    HResult.GCN_E_NETINTERFACE_NOT_FOUND,
-)
-_ALREADY_EXISTS = (
-    HResult.HCN_E_NETWORK_ALREADY_EXISTS,
-    HResult.HCN_E_LAYER_ALREADY_EXISTS,
-    HResult.HCN_E_POLICY_ALREADY_EXISTS,
-    HResult.HCN_E_ENDPOINT_ALREADY_ATTACHED,
-    HResult.HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS,
-    HResult.HCN_INTERFACEPARAMETERS_ALREADY_APPLIED,
-    HResult.GCN_E_DEFAULTNAMESPACE_EXISTS,
-    HResult.ERROR_ALREADY_EXISTS,
-    HResult.ERROR_OBJECT_ALREADY_EXISTS,
-)
-_INVALID = (
-    HResult.HCN_E_INVALID_NETWORK,
-    HResult.HCN_E_INVALID_NETWORK_TYPE,
-    HResult.HCN_E_INVALID_ENDPOINT,
-    HResult.HCN_E_INVALID_POLICY,
-    HResult.HCN_E_INVALID_POLICY_TYPE,
-    HResult.HCN_E_INVALID_REMOTE_ENDPOINT_OPERATION,
-    HResult.HCN_E_GUID_CONVERSION_FAILURE,
-    HResult.HCN_E_INVALID_JSON,
-    HResult.HCN_E_INVALID_JSON_REFERENCE,
-    HResult.HCN_E_INVALID_IP,
-    HResult.HCN_E_INVALID_INTERNAL_PORT,
-    HResult.HCN_E_ADDR_INVALID_OR_RESERVED,
-    HResult.HCN_E_INVALID_PREFIX,
-    HResult.HCN_E_INVALID_SUBNET,
-    HResult.HCN_E_INVALID_IP_SUBNET,
-    HResult.E_INVALIDARG,
-    HResult.E_POINTER,
-)
-_NOT_SUPPORTED = (
-    HResult.HCN_E_REQUEST_UNSUPPORTED,
-    HResult.HCN_E_MAPPING_NOT_SUPPORTED,
-    HResult.HCN_E_SHARED_SWITCH_MODIFICATION,
-    HResult.HCN_E_ENDPOINT_SHARING_DISABLED,
-    HResult.HCN_E_VFP_NOT_ALLOWED,
-    HResult.HCN_E_ICS_DISABLED,
-    HResult.GCN_E_NO_REQUEST_HANDLERS,
-    HResult.GCN_E_REQUEST_UNSUPPORTED,
-    HResult.E_NOTIMPL,
-    HResult.ERROR_NOT_SUPPORTED,
-)
-_GENERIC = (
-    HResult.S_OK,  # a success HRESULT with a non-empty error record
-    HResult.HCN_E_DEGRADED_OPERATION,
-    HResult.HCN_E_REGKEY_FAILURE,
-    HResult.HCN_E_MANAGER_STOPPED,
-    HResult.GCN_E_RUNTIMEKEYS_FAILED,
-    HResult.GCN_E_NETADAPTER_TIMEOUT,
-    HResult.HCN_E_ENTITY_HAS_REFERENCES,
-    HResult.HCN_E_NAMESPACE_ATTACH_FAILED,
-    HResult.HCN_E_OBJECT_USED_AFTER_UNLOAD,
-    HResult.HCN_E_ENDPOINT_NOT_ATTACHED,
-    HResult.HCN_E_ENDPOINT_NOT_LOCAL,
-    HResult.E_FAIL,
-    HResult.E_UNEXPECTED,
-    HResult.E_OUTOFMEMORY,
-    HResult.ERROR_GEN_FAILURE,
-)
+def _build_table() -> Mapping[HResult, type[HcnError]]:
+    from .hresult import HResult
 
-#: Every known HRESULT and the exception class raised for it. Unknown codes raise HcnError.
-EXCEPTION_TABLE: Mapping[HResult, type[HcnError]] = {
-    **dict.fromkeys(_NOT_FOUND, NotFoundError),
-    **dict.fromkeys(_ALREADY_EXISTS, AlreadyExistsError),
-    HResult.HCN_E_PORT_ALREADY_EXISTS: PortAlreadyExistsError,
-    **dict.fromkeys(_INVALID, InvalidConfigurationError),
-    HResult.E_ACCESSDENIED: AccessDeniedError,
-    **dict.fromkeys(_NOT_SUPPORTED, NotSupportedError),
-    **dict.fromkeys(_GENERIC, HcnError),
-    HResult.ERROR_TIMEOUT: HcnError,
-}
+    _NOT_FOUND = (
+        HResult.ERROR_NOT_FOUND,
+        HResult.HCN_E_NETWORK_NOT_FOUND,
+        HResult.HCN_E_ENDPOINT_NOT_FOUND,
+        HResult.HCN_E_LAYER_NOT_FOUND,
+        HResult.HCN_E_SWITCH_NOT_FOUND,
+        HResult.HCN_E_SUBNET_NOT_FOUND,
+        HResult.HCN_E_ADAPTER_NOT_FOUND,
+        HResult.HCN_E_PORT_NOT_FOUND,
+        HResult.HCN_E_POLICY_NOT_FOUND,
+        HResult.HCN_E_VFP_PORTSETTING_NOT_FOUND,
+        HResult.HCN_E_SWITCH_EXTENSION_NOT_FOUND,
+        HResult.GCN_E_MODULE_NOT_FOUND,
+        HResult.GCN_E_NETADAPTER_NOT_FOUND,
+        HResult.GCN_E_NETCOMPARTMENT_NOT_FOUND,
+        HResult.GCN_E_NETINTERFACE_NOT_FOUND,
+    )
+    _ALREADY_EXISTS = (
+        HResult.HCN_E_NETWORK_ALREADY_EXISTS,
+        HResult.HCN_E_LAYER_ALREADY_EXISTS,
+        HResult.HCN_E_POLICY_ALREADY_EXISTS,
+        HResult.HCN_E_ENDPOINT_ALREADY_ATTACHED,
+        HResult.HCN_E_ENDPOINT_NAMESPACE_ALREADY_EXISTS,
+        HResult.HCN_INTERFACEPARAMETERS_ALREADY_APPLIED,
+        HResult.GCN_E_DEFAULTNAMESPACE_EXISTS,
+        HResult.ERROR_ALREADY_EXISTS,
+        HResult.ERROR_OBJECT_ALREADY_EXISTS,
+    )
+    _INVALID = (
+        HResult.HCN_E_INVALID_NETWORK,
+        HResult.HCN_E_INVALID_NETWORK_TYPE,
+        HResult.HCN_E_INVALID_ENDPOINT,
+        HResult.HCN_E_INVALID_POLICY,
+        HResult.HCN_E_INVALID_POLICY_TYPE,
+        HResult.HCN_E_INVALID_REMOTE_ENDPOINT_OPERATION,
+        HResult.HCN_E_GUID_CONVERSION_FAILURE,
+        HResult.HCN_E_INVALID_JSON,
+        HResult.HCN_E_INVALID_JSON_REFERENCE,
+        HResult.HCN_E_INVALID_IP,
+        HResult.HCN_E_INVALID_INTERNAL_PORT,
+        HResult.HCN_E_ADDR_INVALID_OR_RESERVED,
+        HResult.HCN_E_INVALID_PREFIX,
+        HResult.HCN_E_INVALID_SUBNET,
+        HResult.HCN_E_INVALID_IP_SUBNET,
+        HResult.E_INVALIDARG,
+        HResult.E_POINTER,
+    )
+    _NOT_SUPPORTED = (
+        HResult.HCN_E_REQUEST_UNSUPPORTED,
+        HResult.HCN_E_MAPPING_NOT_SUPPORTED,
+        HResult.HCN_E_SHARED_SWITCH_MODIFICATION,
+        HResult.HCN_E_ENDPOINT_SHARING_DISABLED,
+        HResult.HCN_E_VFP_NOT_ALLOWED,
+        HResult.HCN_E_ICS_DISABLED,
+        HResult.GCN_E_NO_REQUEST_HANDLERS,
+        HResult.GCN_E_REQUEST_UNSUPPORTED,
+        HResult.E_NOTIMPL,
+        HResult.ERROR_NOT_SUPPORTED,
+    )
+    _GENERIC = (
+        HResult.S_OK,  # a success HRESULT with a non-empty error record
+        HResult.HCN_E_DEGRADED_OPERATION,
+        HResult.HCN_E_REGKEY_FAILURE,
+        HResult.HCN_E_MANAGER_STOPPED,
+        HResult.GCN_E_RUNTIMEKEYS_FAILED,
+        HResult.GCN_E_NETADAPTER_TIMEOUT,
+        HResult.HCN_E_ENTITY_HAS_REFERENCES,
+        HResult.HCN_E_NAMESPACE_ATTACH_FAILED,
+        HResult.HCN_E_OBJECT_USED_AFTER_UNLOAD,
+        HResult.HCN_E_ENDPOINT_NOT_ATTACHED,
+        HResult.HCN_E_ENDPOINT_NOT_LOCAL,
+        HResult.E_FAIL,
+        HResult.E_UNEXPECTED,
+        HResult.E_OUTOFMEMORY,
+        HResult.ERROR_GEN_FAILURE,
+    )
+
+    table: dict[HResult, type[HcnError]] = {
+        **dict.fromkeys(_NOT_FOUND, NotFoundError),
+        **dict.fromkeys(_ALREADY_EXISTS, AlreadyExistsError),
+        HResult.HCN_E_PORT_ALREADY_EXISTS: PortAlreadyExistsError,
+        **dict.fromkeys(_INVALID, InvalidConfigurationError),
+        HResult.E_ACCESSDENIED: AccessDeniedError,
+        **dict.fromkeys(_NOT_SUPPORTED, NotSupportedError),
+        **dict.fromkeys(_GENERIC, HcnError),
+        HResult.ERROR_TIMEOUT: HcnError,
+    }
+    return table
+
+
+_table: Mapping[HResult, type[HcnError]] | None = None
+
+
+def __getattr__(name: str) -> object:
+    if name == "EXCEPTION_TABLE":  # built on first use (see the module's docstring)
+        return _exception_table()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _exception_table() -> Mapping[HResult, type[HcnError]]:
+    global _table
+    if _table is None:
+        _table = _build_table()
+    return _table
+
+
+if TYPE_CHECKING:
+    #: Every known HRESULT and the exception class raised for it. Unknown codes raise HcnError.
+    EXCEPTION_TABLE: Mapping[HResult, type[HcnError]]
 
 
 def _lookup(hresult: int) -> type[HcnError]:
+    from .hresult import HResult
+
     try:
-        return EXCEPTION_TABLE[HResult(hresult)]
+        return _exception_table()[HResult(hresult)]
     except ValueError:
         return HcnError
 
@@ -328,4 +369,6 @@ def is_not_found(error: BaseException) -> bool:
 
 def is_port_already_exists(error: BaseException) -> bool:
     """True when a host or load-balancer port clashed (``0x803B0013``)."""
+    from .hresult import HResult
+
     return isinstance(error, HcnError) and error.hresult == HResult.HCN_E_PORT_ALREADY_EXISTS

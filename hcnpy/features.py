@@ -10,7 +10,6 @@ import enum
 
 from .errors import NotSupportedError
 from .hnsversion import HnsVersion
-from .hresult import HResult
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
 if TYPE_CHECKING:
@@ -115,6 +114,8 @@ class FeatureNotSupported(NotSupportedError):
     """The HNS on this host is too old (or otherwise lacks) a feature the request needs."""
 
     def __init__(self, feature: Feature, version: HnsVersion) -> None:
+        from .hresult import HResult
+
         self.feature = feature
         self.version = version
         self.minimum = minimum_version(feature)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 
+from ._hresult_bits import is_failure, normalize, to_unsigned
+
 __all__ = [
     "HResult",
     "describe",
@@ -16,8 +18,6 @@ __all__ = [
     "to_unsigned",
 ]
 
-_FACILITY_MASK = 0x1FFF0000
-_FACILITY_WIN32 = 0x00070000
 
 
 class HResult(enum.IntEnum):
@@ -166,27 +166,6 @@ _TEXT: dict[int, str] = {
     HResult.ERROR_TIMEOUT: "the operation timed out",
     HResult.ERROR_OBJECT_ALREADY_EXISTS: "the object already exists",
 }
-
-
-def to_unsigned(hr: int) -> int:
-    """Return ``hr`` as an unsigned 32-bit value (a C ``long`` may arrive negative)."""
-    return hr & 0xFFFFFFFF
-
-
-def is_failure(hr: int) -> bool:
-    """True when ``hr`` has the severity bit set (``FAILED(hr)`` in C)."""
-    return bool(to_unsigned(hr) & 0x80000000)
-
-
-def normalize(hr: int) -> int:
-    """Apply hcsshim's rule: a Win32-facility failure becomes its Win32 code, others stay whole.
-
-    ``0x80070490`` -> ``1168`` (ERROR_NOT_FOUND); ``0x803B0013`` stays ``0x803B0013``.
-    """
-    value = to_unsigned(hr)
-    if is_failure(value) and (value & _FACILITY_MASK) == _FACILITY_WIN32:
-        return value & 0xFFFF
-    return value
 
 
 def describe(hr: int) -> str:

@@ -8,7 +8,6 @@ Stdlib-only: the wire-level operations import this module.
 from __future__ import annotations
 
 from .errors import NotFoundError
-from .hresult import HResult
 
 __all__ = [
     "EndpointNotFoundError",
@@ -23,6 +22,8 @@ class _LookupMiss(NotFoundError):
     """Base of the typed lookup misses: ``hresult`` is ``ERROR_NOT_FOUND`` (``0x80070490``)."""
 
     def __init__(self, message: str, operation: str = "") -> None:
+        from .hresult import HResult
+
         super().__init__(HResult.ERROR_NOT_FOUND, operation, None, message)
 
 

@@ -53,7 +53,9 @@ HCNPY_WHEEL_FILES = (
     "hcnpy/_hcn_cffi.py",
     "hcnpy/sim/standin.py",
     "hcnpy/sim/_standin_build.py",
-    "hcnpy/sim/_standin_glue.py",
+    "hcnpy/sim/standin.c",
+    "hcnpy/sim/service.py",
+    "hcnpy/sim/wire.py",
     "hcnpy/sim/engine.py",
     "hcnpy/testing.py",
 )

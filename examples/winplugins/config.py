@@ -18,10 +18,9 @@ This module uses only the standard library; it is on every plugin invocation's i
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Mapping
 
-from hcnpy import jsonkeys
+from hcnpy import jsonkeys, jsontext
 
 from . import policies
 from .errors import ERR_DECODE, ConfigError, PluginError
@@ -108,7 +107,7 @@ def _shown(value: Json) -> str:
     if isinstance(value, int) and value.bit_length() > 200:  # text of >4300 digits raises
         return f"(a number of about {int(value.bit_length() * 0.30103)} digits)"
     try:
-        text = json.dumps(value)
+        text = jsontext.dumps(value)
     except ValueError:  # a huge integer deeper inside
         text = f"({type(value).__name__} holding a huge number)"
     return text if len(text) <= 60 else text[:57] + "..."
@@ -416,7 +415,7 @@ def decode(stdin: bytes | str | Mapping[str, Json]) -> Mapping[str, Json]:
     if isinstance(stdin, Mapping):
         return stdin
     try:
-        data = json.loads(stdin)
+        data = jsontext.loads(stdin)
     except (ValueError, UnicodeDecodeError) as err:
         raise PluginError(
             ERR_DECODE, "the network configuration is not valid JSON", str(err)

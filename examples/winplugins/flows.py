@@ -209,7 +209,7 @@ class Operation:
             try:
                 self.check_network_type(network, conf, ERR_INVALID_CONFIG)
                 ep_id = hns.endpoint_id(ctx.container_id, conf.name)
-                existing = api.endpoint(ep_id)
+                existing = api.new_endpoint(ep_id)
                 if existing is not None:
                     if hns.same_id(hns.endpoint_network(existing), hns.object_id(network)):
                         return self.readd(api, network, existing, netns)

@@ -170,6 +170,19 @@ class Hns:
         except EndpointNotFoundError:
             return None
 
+    def new_endpoint(self, endpoint_id: str) -> Doc | None:
+        """:meth:`endpoint` for where it is usually absent (an ADD): HNS is asked which
+        endpoints have this ID (hcsshim's ``GetEndpointByID``), one call that answers an empty
+        list rather than a failure. A failing enumeration is raised, never taken for
+        "absent"; an endpoint it lists is then opened and read (two calls more).
+        """
+        from hcnpy.ops import make_query
+
+        for doc in self.ops.list_endpoints(make_query({"ID": endpoint_id})):
+            if same_id(object_id(doc), endpoint_id):
+                return doc
+        return None
+
     def legacy_endpoint(self, name: str, network_id: str) -> Doc | None:
         """The endpoint called ``name`` on the network ``network_id``, or ``None``.
 

@@ -12,10 +12,9 @@ the reference plugin does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
-from hcnpy import cni, jsonkeys
+from hcnpy import cni, jsonkeys, jsontext
 
 from .errors import ConfigError
 
@@ -149,7 +148,7 @@ def _from_v1(kind: str, fields: dict[str, Any], path: str) -> Policy:
 
 def _short(value: Any) -> str:
     try:
-        text = json.dumps(value)
+        text = jsontext.dumps(value)
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -235,7 +234,7 @@ def _canon_value(value: Any) -> Any:
         return out
     if isinstance(value, list):
         items = [_canon_value(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        return sorted(items, key=lambda v: jsontext.dumps(v, sort_keys=True))
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -252,7 +251,7 @@ def canonical(policy: Mapping[str, Any]) -> str:
     fields = {str(k).lower(): v for k, v in policy.items()}
     kind = fields.get("type")
     settings = fields.get("settings")
-    return json.dumps(
+    return jsontext.dumps(
         {"type": str(kind).lower(), "settings": _canon_value(settings or {})}, sort_keys=True
     )
 

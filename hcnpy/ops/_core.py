@@ -10,17 +10,15 @@ opened is an ordinary failure (the object changed under us), never "absent".
 from __future__ import annotations
 
 import _thread
-import json
 import time
 from collections.abc import Mapping
 
-from .. import jsonkeys
+from .. import jsonkeys, jsontext
 from ..bindings import Handle, Library, ObjectKind, load
 from ..errors import HcnError, HcnTimeout, NotFoundError, ValidationError
 from ..features import Feature, HnsVersion, is_supported, require_all, supported_features
 from ..gates import document_features, policy_features
 from ..guid import NIL_GUID, Guid, guid
-from ..hresult import HResult
 from .queries import SCHEMA_VERSION, query_text
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~2 ms per process
@@ -61,16 +59,18 @@ def document(doc: Mapping[str, Any]) -> JsonDict:
 
 
 def encode(doc: Mapping[str, Any]) -> str:
-    return json.dumps(doc, separators=(",", ":"))
+    return jsontext.dumps(doc, separators=(",", ":"))
 
 
 def decode(text: str, operation: str) -> JsonDict:
     """An HNS answer as a dict; ``E_UNEXPECTED`` when it is not a JSON object."""
     try:
-        value = json.loads(text)
+        value = jsontext.loads(text)
     except ValueError:
         value = None
     if not isinstance(value, dict):
+        from ..hresult import HResult
+
         raise HcnError(
             HResult.E_UNEXPECTED,
             operation,
@@ -149,6 +149,8 @@ def clear_version_cache() -> None:
 
 
 def _parse_version_envelope(text: str) -> HnsVersion:
+    from ..hresult import HResult
+
     operation = "HNSCall GET /globals/version"
     envelope = decode(text, operation)
     if field(envelope, "Success") is False:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
+from .. import jsontext
 from ..bindings import ObjectKind
 from ..errors import NotFoundError
 from ..lookup_errors import NamespaceNotFoundError
@@ -153,7 +153,7 @@ def _resource_ids(namespace: Mapping[str, Any], resource_type: str) -> list[str]
         data = field(resource, "Data")
         if isinstance(data, str):
             try:
-                data = json.loads(data)
+                data = jsontext.loads(data)
             except ValueError:
                 continue
         if isinstance(data, Mapping):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
+from .. import jsontext
 from ..guid import new_guid
 
 TYPE_CHECKING = False
@@ -27,7 +27,7 @@ def make_query(
     if detailed:
         query["Flags"] = 1
     if filter:
-        query["Filter"] = json.dumps(dict(filter), separators=(",", ":"))
+        query["Filter"] = jsontext.dumps(dict(filter), separators=(",", ":"))
     return query
 
 
@@ -40,12 +40,12 @@ def new_id() -> str:
 def query_text(query: Mapping[str, Any] | None, *, keep_filter: bool = True) -> str:
     """The JSON text of ``query`` (default: :data:`DEFAULT_QUERY`), ``Filter`` as a string."""
     if query is None:
-        return json.dumps(DEFAULT_QUERY, separators=(",", ":"))
+        return jsontext.dumps(DEFAULT_QUERY, separators=(",", ":"))
     body = dict(query)
     body.setdefault("SchemaVersion", dict(SCHEMA_VERSION))
     filter_value = body.get("Filter")
     if not keep_filter:
         body.pop("Filter", None)
     elif isinstance(filter_value, Mapping):
-        body["Filter"] = json.dumps(dict(filter_value), separators=(",", ":"))
-    return json.dumps(body, separators=(",", ":"))
+        body["Filter"] = jsontext.dumps(dict(filter_value), separators=(",", ":"))
+    return jsontext.dumps(body, separators=(",", ":"))

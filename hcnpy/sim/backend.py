@@ -5,7 +5,9 @@ bindings import it only when one of them is asked for, and know nothing else abo
 
 * ``sim`` loads the stand-in shared library (:mod:`hcnpy.sim.standin`), which exports the
   same C functions as ``computenetwork.dll``, ``vmcompute.dll`` and ``ole32.dll``, and drives
-  it through the bindings' ordinary C transport: the very code path of the real HCN.
+  it through the bindings' ordinary C transport: the very code path of the real HCN. Like the
+  real DLL, the library is a client of a service in another process, the simulator service
+  (:mod:`hcnpy.sim.service`).
 * ``sim-inprocess`` calls the engine directly, without C: for machines that cannot build the
   stand-in. Same behaviour, no ABI, no string leak counting.
 """
@@ -13,10 +15,10 @@ bindings import it only when one of them is asked for, and know nothing else abo
 from __future__ import annotations
 
 from hcnpy._cdef import SIM_READY
+from hcnpy._hresult_bits import is_failure, to_unsigned
 from hcnpy.backends import register_backend
 from hcnpy.bindings import open_c_transport
 from hcnpy.errors import HcnUnavailable
-from hcnpy.hresult import is_failure, to_unsigned
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,27 +36,23 @@ _COUNTERS = ("HcnSimOpenHandles", "HcnSimOutstandingStrings")
 
 def open_standin(path: str | None = None) -> Transport:
     """A C transport over the stand-in library at ``path`` (default: built and cached)."""
-    from .standin import StandinError, library_path
+    from .standin import StandinError, library_path, on_reset, prepare_service
 
-    if path is None:
-        try:
-            path = library_path()
-        except StandinError as exc:
-            raise HcnUnavailable(str(exc)) from exc
     try:
-        return open_c_transport(
-            "sim",
-            {role: [path] for role in _ROLES},
-            counters=_COUNTERS,
-            ready=("HcnSimReady", SIM_READY),
-        )
-    except HcnUnavailable as exc:
-        if "HcnSimReady" not in str(exc):
-            raise
-        raise HcnUnavailable(
-            f"the simulated HNS library {path} failed to initialise its Python side "
-            "(its traceback went to stderr); check that hcnpy is importable"
-        ) from None
+        if path is None:
+            path = library_path()
+        prepare_service()
+    except StandinError as exc:
+        raise HcnUnavailable(str(exc)) from exc
+    transport = open_c_transport(
+        "sim",
+        {role: [path] for role in _ROLES},
+        counters=_COUNTERS,
+        ready=("HcnSimReady", SIM_READY),
+    )
+    c_calls: Any = transport  # a C transport: it also calls the stand-in's own exports
+    on_reset(lambda: c_calls.call_probe("HcnSimReset"))
+    return transport
 
 
 class EngineTransport:

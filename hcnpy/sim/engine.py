@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import _thread
 import itertools
-import json
 import os
+import sys
 import time
 
+from .. import jsontext
 from .._cdef import KINDS, c_function
 from ..guid import NIL_GUID, guid, new_guid
 from ..hresult import HResult
@@ -28,13 +29,13 @@ from .jsondoc import canon, dumps, parse_document, parse_guid
 from .messages import message
 from .queries import matches, parse_query
 from .rules import HnsFailure, violate
-from .state import StateError, Store, env_version, persisted_version, resolve_state_path
+from .state import StateError, Store, StorePool, env_version, persisted_version, resolve_state_path
 from .versions import DEFAULT_VERSION, SimVersion
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import uuid
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any, NoReturn, TypeVar
 
     from .context import ObjectKind
@@ -44,7 +45,15 @@ if TYPE_CHECKING:
 
     _T = TypeVar("_T")
 
-__all__ = ["FAULTS_ENV", "FIRST_HANDLE", "KINDS", "Engine", "get_engine", "reset_engine"]
+__all__ = [
+    "FAULTS_ENV",
+    "FIRST_HANDLE",
+    "KINDS",
+    "Engine",
+    "engine_for",
+    "get_engine",
+    "reset_engine",
+]
 
 #: Environment variable holding the fault spec (see :mod:`hcnpy.sim.faults`).
 FAULTS_ENV = "HCNPY_SIM_FAULTS"
@@ -52,6 +61,10 @@ FAULTS_ENV = "HCNPY_SIM_FAULTS"
 FIRST_HANDLE = 0x1000
 
 _kinds: dict[str, ObjectKind] = {}
+
+
+def _never() -> bool:
+    return False
 
 
 def error_record(hresult: int, detail: str, rule: str | None = None) -> str:
@@ -98,22 +111,27 @@ class Engine:
     _store: Store | None
     _broken: str | None
     _datapath: Datapath | None
+    _pool: StorePool | None
 
     def __init__(
         self,
         state_path: str | None = None,
         version: SimVersion | None = None,
         faults: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        pool: StorePool | None = None,
     ) -> None:
-        spec = faults if faults is not None else os.environ.get(FAULTS_ENV)
+        env = os.environ if environ is None else environ
+        spec = faults if faults is not None else env.get(FAULTS_ENV)
         try:
             rules = parse_faults(spec)
         except ValueError as exc:
             raise ValueError(f"{FAULTS_ENV}: {exc}") from None
-        self._setup(resolve_state_path(state_path), version or env_version())
-        self._datapath = from_environment(self.state_path)
+        self._setup(resolve_state_path(state_path, env), version or env_version(env))
+        self._datapath = from_environment(self.state_path, env)
         self._faults = FaultInjector(rules)
-        self._store = Store(self.state_path)
+        self._pool = pool
+        self._store = pool.take(self.state_path) if pool is not None else Store(self.state_path)
 
     def _setup(self, state_path: str, pinned: SimVersion | None) -> None:
         self.state_path = state_path
@@ -126,6 +144,11 @@ class Engine:
         self._handles: dict[int, tuple[str, str]] = {}
         self._callbacks: set[int] = set()
         self._counter = itertools.count(FIRST_HANDLE)
+        self._pool = None
+        #: How a ``kill`` fault kills the caller, and whether the caller has gone away during a
+        #: stall; the service (:mod:`hcnpy.sim.service`) replaces both for its remote callers.
+        self.kill_caller: Callable[[], object] = kill_this_process
+        self.caller_gone: Callable[[], bool] = _never
 
     @classmethod
     def unavailable(cls, reason: str) -> Engine:
@@ -147,11 +170,14 @@ class Engine:
         verdict = self._faults.on_call(function)
         if verdict.stall_ms:
             time.sleep(verdict.stall_ms / 1000)
+            if self.caller_gone():
+                failure = HnsFailure(R.CALLER_GONE, f"{function}: the caller went away")
+                return _failure(failure)
         if verdict.kill == KILL_BEFORE:
-            kill_this_process()
+            self.kill_caller()
         answer = self._answer(function, verdict, work)
         if verdict.kill == KILL_AFTER:
-            kill_this_process()  # the call is over (committed or failed): the caller never knows
+            self.kill_caller()  # the call is over (committed or failed): the caller never knows
         return answer
 
     def _answer(
@@ -426,7 +452,7 @@ class Engine:
 
         hresult, response, record = self._guarded("HNSCall", work)
         if response is None:
-            text = json.loads(record)["Error"] if record else message(hresult)
+            text = jsontext.loads(record)["Error"] if record else message(hresult)
             response = _envelope(False, error=text)
         return hresult, response
 
@@ -492,7 +518,10 @@ class Engine:
         """Close the state connection (handles stay counted; later calls fail with E_FAIL)."""
         with self._lock:
             if self._store is not None:
-                self._store.close()
+                if self._pool is not None:
+                    self._pool.give(self._store)
+                else:
+                    self._store.close()
                 self._store = None
             self._broken = self._broken or "the simulated HNS engine was shut down"
 
@@ -573,17 +602,34 @@ def get_engine() -> Engine:
         return engine
     with _engine_lock:
         if _engine is None or _engine_pid != os.getpid():
-            try:
-                _engine = Engine()
-            except (ValueError, StateError, DatapathUnavailable) as exc:
-                _engine = Engine.unavailable(f"the simulated HNS is misconfigured: {exc}")
+            _engine = engine_for(os.environ)
             _engine_pid = os.getpid()
         return _engine
 
 
+def engine_for(environ: Mapping[str, str], pool: StorePool | None = None) -> Engine:
+    """An engine configured by ``environ`` (``HCNPY_SIM_*``), never raising.
+
+    A misconfigured environment yields :meth:`Engine.unavailable` (every call fails with
+    ``E_FAIL`` and says why) rather than an exception. ``pool`` lends it a state connection.
+    """
+    try:
+        return Engine(environ=environ, pool=pool)
+    except (ValueError, StateError, DatapathUnavailable) as exc:
+        return Engine.unavailable(f"the simulated HNS is misconfigured: {exc}")
+
+
 def reset_engine() -> None:
-    """Forget the per-process engine (the next :func:`get_engine` builds a new one)."""
+    """Forget the per-process engine (the next :func:`get_engine` builds a new one).
+
+    The stand-ins this process loaded also drop their connections to the simulator service
+    (:func:`hcnpy.sim.standin.reset_connections`), so their next call starts afresh from the
+    environment, as a new process would.
+    """
     global _engine
+    standin = sys.modules.get("hcnpy.sim.standin")
+    if standin is not None:
+        standin.reset_connections()
     with _engine_lock:
         if _engine is not None and _engine_pid == os.getpid():
             _engine.shutdown()

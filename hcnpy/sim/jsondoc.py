@@ -6,9 +6,9 @@ rules), which the engine turns into an HRESULT and error record.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
+from .. import jsontext
 from ..guid import guid
 from . import rules as R
 from .rules import HnsFailure, Rule, violate
@@ -46,7 +46,7 @@ def parse_document(text: str | None, what: str) -> JsonObj:
     if text is None or not text.strip():
         return {}
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = jsontext.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         violate(R.DOC_NOT_JSON, f"{what}: not valid JSON: {exc}")
     if not isinstance(value, dict):
@@ -56,7 +56,7 @@ def parse_document(text: str | None, what: str) -> JsonObj:
 
 def dumps(value: object) -> str:
     """Compact JSON, as HNS answers."""
-    return json.dumps(value, separators=(",", ":"))
+    return jsontext.dumps(value, separators=(",", ":"))
 
 
 def canon(obj: JsonObj, keys: Iterable[str]) -> JsonObj:

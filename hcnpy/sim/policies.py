@@ -7,9 +7,9 @@ table's parameters, not the client's.
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Callable
 
+from .. import jsontext
 from . import rules as R
 from .addressing import parse_ip, parse_mac, parse_prefix
 from .jsondoc import JsonObj, canon, opt_bool, opt_int, opt_list, opt_str
@@ -283,7 +283,7 @@ def normalize_policies(
 
 
 def _key(policy: JsonObj) -> str:
-    return json.dumps(policy, sort_keys=True)
+    return jsontext.dumps(policy, sort_keys=True)
 
 
 def apply_request(existing: list[JsonObj], request: str, change: list[JsonObj]) -> list[JsonObj]:

@@ -259,6 +259,28 @@ HANDLE_OBJECT_GONE = _rule(
         "SdnRoute": HResult.ERROR_NOT_FOUND,
     },
 )
+HANDLES_PER_PROCESS = _rule(
+    "service.handles-per-process",
+    _HANDLE_CALLS,
+    "HNS runs in its own process (a service); a handle belongs to the process that opened it "
+    "and is released when that process ends, whatever it left open.",
+    None,
+    INFERRED,
+    "hcn.md section 1 (computenetwork.dll is a client of the HNS service; handles are "
+    "client-side objects)",
+    checkable=False,
+)
+CALLER_GONE = _rule(
+    "service.caller-gone",
+    "HcnCreate* HcnModify* HcnDelete* HcnOpen* HcnQuery* HcnEnumerate*",
+    "A call still waiting to run (a stall fault) when its calling process has ended is "
+    "dropped: nothing is created, changed or deleted for a caller that is gone.",
+    HResult.E_FAIL,
+    CHOSEN,
+    "no public observation of HNS finishing or dropping an orphaned request; dropping keeps "
+    "a timed-out plugin's clean-up final",
+    checkable=False,
+)
 CALLBACK_UNKNOWN = _rule(
     "callback.unknown",
     "HcnUnregisterServiceCallback",

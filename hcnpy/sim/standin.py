@@ -1,10 +1,17 @@
-"""Find or build the stand-in library that the ``sim`` backend loads in place of HCN's DLLs.
+"""Find or build the stand-in library that the ``sim`` backend loads in place of HCN's DLLs,
+and tell it where its simulator service is.
 
 ``HCNPY_SIM_LIBRARY=<path>`` names a prebuilt library. Otherwise the library is built on first
 use into ``$HCNPY_SIM_CACHE`` (default ``${XDG_CACHE_HOME:-~/.cache}/hcnpy``), under a name
-keyed by a hash of its sources and of the interpreter, while holding a file lock (many plugin
+keyed by a digest of its sources and the platform, while holding a file lock (many plugin
 processes may start at once), and renamed into place atomically. Later calls cost one
 ``stat``. ``python -m hcnpy.sim.standin`` builds (or finds) it and prints its path.
+
+The library sends every call to the simulator service (:mod:`hcnpy.sim.service`) at
+``$HCNPY_SIM_SOCKET``, and starts it there with ``$HCNPY_SIM_PYTHON`` when nothing answers;
+:func:`prepare_service` sets both for this interpreter and this copy of hcnpy. The socket lives
+in ``$HCNPY_SIM_RUNTIME_DIR`` (default ``$XDG_RUNTIME_DIR/hcnpy-sim``, else
+``/tmp/hcnpy-sim-<uid>``), a directory only its user may use.
 """
 
 from __future__ import annotations
@@ -12,20 +19,41 @@ from __future__ import annotations
 import _thread
 import os
 import sys
-import zlib
 
 from hcnpy.safefiles import UnsafePathError, check_trusted_file, open_private, private_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import IO
 
-__all__ = ["StandinError", "build_key", "cache_dir", "ensure_built", "library_path", "main"]
+__all__ = [
+    "RUNTIME_DIR_ENV",
+    "SOCKET_ENV",
+    "StandinError",
+    "build_key",
+    "cache_dir",
+    "digest",
+    "ensure_built",
+    "library_path",
+    "main",
+    "on_reset",
+    "prepare_service",
+    "reset_connections",
+    "runtime_dir",
+    "socket_path",
+]
+
+#: Where the stand-in finds the simulator service.
+SOCKET_ENV = "HCNPY_SIM_SOCKET"
+#: Where services keep their sockets, locks and logs.
+RUNTIME_DIR_ENV = "HCNPY_SIM_RUNTIME_DIR"
 
 # os.path, not pathlib: this module is on the start-up path of every simulated plugin run.
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _SOURCES = (
     os.path.join(_PACKAGE_DIR, "_standin_build.py"),
+    os.path.join(_PACKAGE_DIR, "standin.c"),
     os.path.join(os.path.dirname(_PACKAGE_DIR), "_cdef.py"),
 )
 _SUFFIX = {"darwin": ".dylib", "win32": ".dll"}.get(sys.platform, ".so")
@@ -52,32 +80,25 @@ def cache_dir() -> str:
 
 
 def build_key() -> str:
-    """A hash of everything the built library depends on: sources, Python, cffi, platform.
+    """A digest of everything the built library depends on: its sources and the platform.
 
-    The interpreter is named by its install prefix and full version string (one install has
-    one build configuration: shared or static libpython, its directory). Kept cheap because
-    every process that loads the simulator computes it.
+    The sources are named by path, size and modification time, not read: every process that
+    loads the simulator computes this, and a plain C library needs no interpreter in its key.
     """
-    import _cffi_backend
-
-    data = []
+    parts = [sys.platform, os.uname().machine if hasattr(os, "uname") else ""]
     for source in _SOURCES:
-        with open(source, "rb") as handle:
-            data.append(handle.read())
-    machine = os.uname().machine if hasattr(os, "uname") else ""
-    for part in (
-        sys.version,
-        sys.base_prefix,
-        sys.implementation.cache_tag or "",
-        getattr(sys, "abiflags", ""),
-        sys.platform,
-        machine,
-        getattr(_cffi_backend, "__version__", "?"),
-    ):
-        data.append(part.encode())
-    blob = b"\0".join(data)
-    # Not a security boundary: two cheap 32-bit checksums (hashlib would load OpenSSL, ~3 ms).
-    return f"{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}"
+        info = os.stat(source)
+        parts.append(f"{source}:{info.st_size}:{info.st_mtime_ns}")
+    return digest("\0".join(parts))
+
+
+def digest(text: str) -> str:
+    """A stable 64-bit FNV-1a digest of ``text`` as 16 hex digits (not a security boundary:
+    names cache entries; hashlib would load OpenSSL, zlib its shared library)."""
+    value = 0xCBF29CE484222325
+    for byte in text.encode("utf-8", "surrogateescape"):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
 
 
 def _lock(handle: IO[bytes]) -> None:
@@ -175,6 +196,60 @@ def library_path() -> str:
     if explicit:
         return _trusted(explicit)
     return ensure_built()
+
+
+def runtime_dir() -> str:
+    """The directory of this user's simulator services (their sockets, locks and logs)."""
+    explicit = os.environ.get(RUNTIME_DIR_ENV)
+    if explicit:
+        return explicit
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and os.path.isabs(xdg) and os.path.isdir(xdg):
+        return os.path.join(xdg, "hcnpy-sim")
+    return f"/tmp/hcnpy-sim-{os.getuid()}"
+
+
+def socket_path() -> str:
+    """The socket of the service for this interpreter and this copy of hcnpy."""
+    package = os.path.dirname(_PACKAGE_DIR)
+    key = digest("\0".join((sys.version, sys.base_prefix, sys.prefix, package)))
+    return os.path.join(runtime_dir(), f"service-{key[:12]}.sock")
+
+
+def prepare_service() -> str:
+    """Point the stand-in at this installation's service (``HCNPY_SIM_SOCKET`` unless set) and
+    at this interpreter to start it with; returns the socket's path.
+
+    The runtime directory is created 0700 and refused when another user could use it.
+    """
+    path = os.environ.get(SOCKET_ENV) or socket_path()
+    try:
+        private_dir(os.path.dirname(path))
+    except OSError as exc:
+        raise StandinError(
+            f"cannot use {os.path.dirname(path)} for the simulator service: {exc}. "
+            f"Set {RUNTIME_DIR_ENV} to a directory only you can write."
+        ) from exc
+    os.environ[SOCKET_ENV] = path
+    os.environ["HCNPY_SIM_PYTHON"] = sys.executable
+    os.environ["HCNPY_SIM_PYTHONPATH"] = os.pathsep.join(entry for entry in sys.path if entry)
+    return path
+
+
+_resets: list[Callable[[], object]] = []
+
+
+def on_reset(action: Callable[[], object]) -> None:
+    """Call ``action`` on :func:`reset_connections` (each loaded stand-in registers one)."""
+    _resets.append(action)
+
+
+def reset_connections() -> None:
+    """Make every loaded stand-in drop its connections to the service: the service releases
+    this process's handles, and the next call introduces the process with its environment
+    as it is then (``hcnpy.sim.engine.reset_engine`` calls this)."""
+    for action in list(_resets):
+        action()
 
 
 def main() -> int:

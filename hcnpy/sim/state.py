@@ -8,17 +8,19 @@ mode and a generous busy timeout. Python-level helpers for the CLI: :func:`defau
 
 from __future__ import annotations
 
-import json
+import _thread
 import os
 import sys
 import time
 
+from .. import jsontext
 from ..safefiles import UnsafePathError, open_private, private_dir, refuse_symlink
 from ._sqlite import sqlite3
 from .versions import DEFAULT_VERSION, SimVersion
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from types import TracebackType
     from typing import Any
 
@@ -100,29 +102,33 @@ class StateError(RuntimeError):
     """The state file cannot be used (unwritable, corrupt, or from a newer hcnpy)."""
 
 
-def default_state_path() -> str:
+def default_state_path(environ: Mapping[str, str] | None = None) -> str:
     """Where the state lives unless ``HCNPY_SIM_STATE`` says otherwise.
 
     ``$XDG_STATE_HOME/hcnpy/hns-sim.sqlite3``, falling back to
     ``~/.local/state/hcnpy/hns-sim.sqlite3``; on Windows ``%LOCALAPPDATA%\\hcnpy\\hns-sim.sqlite3``.
     """
-    home = os.path.expanduser("~")
+    env = os.environ if environ is None else environ
+    home = env.get("HOME") or os.path.expanduser("~")
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
+        base = env.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
         return os.path.join(base, "hcnpy", _FILE_NAME)
-    xdg = os.environ.get("XDG_STATE_HOME")
+    xdg = env.get("XDG_STATE_HOME")
     base = xdg if xdg and os.path.isabs(xdg) else os.path.join(home, ".local", "state")
     return os.path.join(base, "hcnpy", _FILE_NAME)
 
 
-def resolve_state_path(explicit: str | None = None) -> str:
+def resolve_state_path(
+    explicit: str | None = None, environ: Mapping[str, str] | None = None
+) -> str:
     """``explicit``, else ``$HCNPY_SIM_STATE``, else :func:`default_state_path`."""
-    return explicit or os.environ.get(STATE_ENV) or default_state_path()
+    env = os.environ if environ is None else environ
+    return explicit or env.get(STATE_ENV) or default_state_path(env)
 
 
-def env_version() -> SimVersion | None:
+def env_version(environ: Mapping[str, str] | None = None) -> SimVersion | None:
     """The version ``HCNPY_SIM_HNS_VERSION`` pins, if set (``ValueError`` when malformed)."""
-    text = os.environ.get(VERSION_ENV, "").strip()
+    text = (os.environ if environ is None else environ).get(VERSION_ENV, "").strip()
     if not text:
         return None
     try:
@@ -148,7 +154,7 @@ class Tx:
     def get(self, kind: str, oid: str) -> dict[str, Any] | None:
         """The stored document of object ``oid`` of ``kind``, or ``None``."""
         text = self._one("SELECT doc FROM objects WHERE id = ? AND kind = ?", oid, kind)
-        return None if text is None else dict(json.loads(text))
+        return None if text is None else dict(jsontext.loads(text))
 
     def exists(self, kind: str, oid: str) -> bool:
         """True when an object of ``kind`` has this ID."""
@@ -164,14 +170,14 @@ class Tx:
         """Add a new object (its folded ``Name`` is indexed for name look-ups)."""
         self._conn.execute(
             "INSERT INTO objects (id, kind, name_key, network, doc) VALUES (?, ?, ?, ?, ?)",
-            (oid, kind, _name_key(doc), network, json.dumps(doc)),
+            (oid, kind, _name_key(doc), network, jsontext.dumps(doc)),
         )
 
     def update(self, kind: str, oid: str, doc: dict[str, Any]) -> None:
         """Replace an object's document (its creation order is kept)."""
         self._conn.execute(
             "UPDATE objects SET doc = ?, name_key = ? WHERE kind = ? AND id = ?",
-            (json.dumps(doc), _name_key(doc), kind, oid),
+            (jsontext.dumps(doc), _name_key(doc), kind, oid),
         )
 
     def remove(self, kind: str, oid: str) -> None:
@@ -183,7 +189,7 @@ class Tx:
         rows = self._conn.execute(
             "SELECT id, doc FROM objects WHERE kind = ? ORDER BY seq", (kind,)
         )
-        return [(oid, dict(json.loads(doc))) for oid, doc in rows]
+        return [(oid, dict(jsontext.loads(doc))) for oid, doc in rows]
 
     def by_name(self, kind: str, name_key: str) -> list[tuple[str, dict[str, Any]]]:
         """Every object of ``kind`` whose folded name is ``name_key``, oldest first."""
@@ -191,7 +197,7 @@ class Tx:
             "SELECT id, doc FROM objects WHERE kind = ? AND name_key = ? ORDER BY seq",
             (kind, name_key),
         )
-        return [(oid, dict(json.loads(doc))) for oid, doc in rows]
+        return [(oid, dict(jsontext.loads(doc))) for oid, doc in rows]
 
     def endpoints_on(self, network: str) -> list[tuple[str, dict[str, Any]]]:
         """Every endpoint of ``network`` with its document, oldest first."""
@@ -199,7 +205,7 @@ class Tx:
             "SELECT id, doc FROM objects WHERE network = ? AND kind = 'Endpoint' ORDER BY seq",
             (network,),
         )
-        return [(oid, dict(json.loads(doc))) for oid, doc in rows]
+        return [(oid, dict(jsontext.loads(doc))) for oid, doc in rows]
 
     def network_by_name(self, name_key: str) -> str | None:
         """The ID of the network whose folded name is ``name_key``."""
@@ -400,6 +406,11 @@ class Store:
         self.path = path
         self.busy_timeout = busy_timeout
         self._conn = _connect(path, busy_timeout)
+        self.identity = _file_identity(path)
+
+    def still_current(self) -> bool:
+        """True while the file at :attr:`path` is the one this connection opened."""
+        return not self._conn.in_transaction and _file_identity(self.path) == self.identity
 
     def transaction(self, write: bool) -> Transaction:
         """One transaction: ``BEGIN IMMEDIATE`` for writers, a consistent snapshot for readers.
@@ -411,6 +422,58 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self._conn.close()
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    if path == ":memory:":
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (info.st_dev, info.st_ino)
+
+
+class StorePool:
+    """Open state connections kept for reuse by later engines (the simulator service's).
+
+    A connection is handed out again only while its file is still the one at its path (not
+    deleted or replaced since).
+    """
+
+    def __init__(self, keep_per_path: int = 8) -> None:
+        self.keep_per_path = keep_per_path
+        self._idle: dict[str, list[Store]] = {}
+        self._lock = _thread.allocate_lock()
+
+    def take(self, path: str) -> Store:
+        """An open connection to ``path``: a kept one, else a new one."""
+        while True:
+            with self._lock:
+                idle = self._idle.get(path)
+                store = idle.pop() if idle else None
+            if store is None:
+                return Store(path)
+            if store.still_current():
+                return store
+            store.close()
+
+    def give(self, store: Store) -> None:
+        """Keep ``store`` for the next :meth:`take` of its path (or close it)."""
+        with self._lock:
+            idle = self._idle.setdefault(store.path, [])
+            if len(idle) < self.keep_per_path and store.still_current():
+                idle.append(store)
+                return
+        store.close()
+
+    def close(self) -> None:
+        """Close every kept connection."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for stores in idle.values():
+            for store in stores:
+                store.close()
 
 
 def _prepare_file(path: str) -> None:

@@ -15,7 +15,7 @@ ADD_STEPS = [
     "HcnEnumerateNetworks",
     "HcnOpenNetwork",
     "HcnQueryNetworkProperties",
-    "HcnOpenEndpoint",
+    "HcnEnumerateEndpoints",  # is the container's endpoint there already?
     "HcnCreateEndpoint",
     "HcnQueryEndpointProperties",
     "HcnOpenNamespace",

@@ -14,6 +14,8 @@ from .errors import DatapathError, DatapathUnavailable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .datapath import Datapath
 
 __all__ = [
@@ -42,13 +44,15 @@ def open_datapath(state_path: str | None = None) -> Datapath:
     return Datapath.open(resolve_state_path(state_path))
 
 
-def from_environment(state_path: str | None = None) -> Datapath | None:
+def from_environment(
+    state_path: str | None = None, environ: Mapping[str, str] | None = None
+) -> Datapath | None:
     """The datapath ``$HCNPY_SIM_DATAPATH`` asks for, or ``None`` when it is unset or ``off``.
 
     Raises :class:`DatapathUnavailable` when it is set to ``netns`` but this machine cannot run
     it (not Linux, not root, a program missing), or to something else.
     """
-    mode = os.environ.get(DATAPATH_ENV, "").strip().lower()
+    mode = (os.environ if environ is None else environ).get(DATAPATH_ENV, "").strip().lower()
     if mode in ("", "off"):
         return None
     if mode != "netns":

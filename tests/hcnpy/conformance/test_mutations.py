@@ -1,6 +1,7 @@
 """The kit measures: a simulator that behaves differently from its own rule table diverges
-on exactly the rule it breaks (the simulated HNS runs in this process, behind the stand-in
-library, so changing one of its functions changes what the C calls answer)."""
+on exactly the rule it breaks. The kit runs over the in-process simulator (``sim-inprocess``),
+so changing one of its functions here changes what the calls answer; the stand-in library
+would reach the unchanged simulator service."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from hcnpy import bindings
 from hcnpy.bindings import Library
 from hcnpy.conformance import run_kit
 from hcnpy.sim import balancers, endpoints, engine, networks
@@ -47,7 +49,7 @@ def test_a_changed_behaviour_diverges_on_its_rule(
     library: Library, monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, mutate: Any, rule: str
 ) -> None:
     monkeypatch.setattr(owner, name, mutate(getattr(owner, name)))
-    report = run_kit(library)
+    report = run_kit(bindings.load("sim-inprocess"))
     assert {r.id: r.verdict for r in report.results if r.verdict != "pass"} == {rule: "diverge"}
     result = report.result(rule)
     assert result is not None and result.expected != result.observed

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gc
 import json
+import socket
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import _cffi_backend
@@ -22,7 +25,6 @@ from hcnpy.errors import (
     NotFoundError,
 )
 from hcnpy.hresult import HResult
-from hcnpy.sim import _standin_glue
 
 from . import documents
 
@@ -75,19 +77,59 @@ def test_injected_failures_free_their_error_record(
     assert library.leak_counters() == (0, 0)
 
 
-def test_an_exception_inside_the_stand_in_becomes_e_fail(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    class Broken:
-        def enumerate(self, kind: str, query: str | None) -> Any:
-            raise RuntimeError("simulator bug")
+def _call_with_service_at(
+    library: Library, engine: ModuleType, monkeypatch: pytest.MonkeyPatch, socket_path: Path
+) -> HcnError:
+    with monkeypatch.context() as patch:
+        patch.setenv("HCNPY_SIM_SOCKET", str(socket_path))
+        patch.delenv("HCNPY_SIM_PYTHON")  # nothing may start a service there
+        engine.reset_engine()  # the stand-in drops its connections to the real service
+        try:
+            with pytest.raises(HcnError) as caught:
+                library.enumerate(ObjectKind.NETWORK, "")
+        finally:
+            engine.reset_engine()
+    return caught.value
 
-    with monkeypatch.context() as patch, pytest.raises(HcnError) as caught:
-        patch.setattr(_standin_glue, "get_engine", Broken)
-        library.enumerate(ObjectKind.NETWORK, "")
-    assert caught.value.hresult == HResult.E_FAIL
-    assert caught.value.error_record is not None
-    assert "simulator bug" in str(caught.value.error_record.error)
+
+def test_an_unreachable_service_becomes_e_fail_with_the_reason(
+    library: Library, engine: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    error = _call_with_service_at(library, engine, monkeypatch, tmp_path / "nobody.sock")
+    assert error.hresult == HResult.E_FAIL
+    assert error.error_record is not None and error.error_record.detail is not None
+    assert "HCNPY_SIM_PYTHON is not set" in error.error_record.detail
+    assert str(tmp_path / "nobody.sock") in error.error_record.detail
+
+
+def test_a_service_that_hangs_up_becomes_e_fail(
+    library: Library, engine: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "rude.sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(8)
+    accepted: list[int] = []
+
+    def hang_up() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            accepted.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=hang_up, daemon=True)
+    thread.start()
+    try:
+        error = _call_with_service_at(library, engine, monkeypatch, path)
+    finally:
+        server.close()
+    assert error.hresult == HResult.E_FAIL
+    assert error.error_record is not None and error.error_record.detail is not None
+    assert "does not answer" in error.error_record.detail
+    assert len(accepted) == 4  # the stand-in tried again before giving up
 
 
 # --- the rules of the Library, over a scripted transport -----------------------------------

@@ -30,8 +30,8 @@ def test_every_prototype_is_declared_and_exported_by_the_stand_in(library: Libra
     from hcnpy._hcn_cffi import ffi
 
     names = _cdef.function_names(_cdef.COMPUTENETWORK + _cdef.VMCOMPUTE + _cdef.OLE32 + _cdef.SIM)
-    # 35 object functions, stats + addresses, 2 callbacks, HNSCall, CoTaskMemFree, 3 sim hooks
-    assert len(names) == len(set(names)) == 35 + 2 + 2 + 1 + 1 + 3
+    # 35 object functions, stats + addresses, 2 callbacks, HNSCall, CoTaskMemFree, 4 sim hooks
+    assert len(names) == len(set(names)) == 35 + 2 + 2 + 1 + 1 + 4
     transport = library._transport
     assert isinstance(transport, _CTransport)
     for name in names:
