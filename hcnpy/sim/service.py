@@ -9,7 +9,7 @@ so the service holds nothing that outlives its callers.
 
 The service leaves after ``--idle`` seconds (``$HCNPY_SIM_SERVICE_IDLE``, default 60) without
 callers, and as soon as a caller arrives after its own source files changed (the caller then
-starts a fresh one).
+starts a fresh one). While it listens, ``PATH.pid`` holds its process ID.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 
+from ..safefiles import open_private
 from .engine import Engine, engine_for
 from .state import StorePool
 from .wire import Call, Hello, WireError, encode_answer, encode_kill, parse, read_frame, write_frame
@@ -187,14 +188,21 @@ class Service:
                 probe.close()
         os.chmod(self.path, 0o600)
         self._inode = os.stat(self.path).st_ino
+        self._write_pid()
         listener.listen(128)
         listener.settimeout(_ACCEPT_TICK_S)
         return listener
+
+    def _write_pid(self) -> None:
+        fd = open_private(self.path + ".pid", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{os.getpid()}\n")
 
     def _unlink(self) -> None:
         try:
             if os.stat(self.path).st_ino == self._inode:
                 os.unlink(self.path)
+                os.unlink(self.path + ".pid")
         except OSError:
             pass
 

@@ -465,7 +465,8 @@ static int wanted_variable(const char *entry)
            strncmp(entry, "XDG_STATE_HOME=", 15) == 0 || strncmp(entry, "LOCALAPPDATA=", 13) == 0;
 }
 
-/* A new connection, introduced with this process's token and environment. */
+/* A new connection, its hello sent but not yet answered: the caller's first call follows
+ * at once and both answers are read together (one round trip, not two). */
 static int connect_service(const char *my_token, char *why, size_t why_size)
 {
     const char *path = getenv("HCNPY_SIM_SOCKET");
@@ -473,41 +474,44 @@ static int connect_service(const char *my_token, char *why, size_t why_size)
         snprintf(why, why_size, "HCNPY_SIM_SOCKET is not set: no simulated HNS service to call");
         return -1;
     }
-    for (int attempt = 0; attempt < 4; attempt++) {
-        int fd = open_socket(path);
-        if (fd < 0) {
-            if (errno != ENOENT && errno != ECONNREFUSED) {
-                snprintf(why, why_size, "cannot connect to %s: %s", path, strerror(errno));
-                return -1;
-            }
-            if (start_service(path, why, why_size) != 0)
-                return -1;
-            continue;
-        }
-        Buffer hello = {0};
-        uint32_t count = 0;
-        for (char **entry = environ; *entry; entry++)
-            count += (uint32_t)wanted_variable(*entry);
-        begin_frame(&hello, 0);
-        put_text(&hello, my_token);
-        put_u32(&hello, count);
-        for (char **entry = environ; *entry; entry++)
-            if (wanted_variable(*entry))
-                put_text(&hello, *entry);
-        size_t size = 0;
-        uint8_t *reply = send_frame(fd, &hello) == 0 ? read_frame(fd, &size) : NULL;
-        free(hello.data);
-        if (reply != NULL && size == 2 && reply[0] == 0 && reply[1] == 0) {
-            free(reply);
-            return fd;
-        }
-        free(reply);
-        close(fd); /* a service on its way out: the next attempt finds or starts another */
-        struct timespec tick = {0, 20 * 1000 * 1000};
-        nanosleep(&tick, NULL);
+    int fd = open_socket(path);
+    if (fd < 0 && (errno == ENOENT || errno == ECONNREFUSED)) {
+        if (start_service(path, why, why_size) != 0)
+            return -1;
+        fd = open_socket(path);
     }
-    snprintf(why, why_size, "the simulated HNS service at %s does not answer", path);
-    return -1;
+    if (fd < 0) {
+        snprintf(why, why_size, "cannot connect to %s: %s", path, strerror(errno));
+        return -1;
+    }
+    Buffer hello = {0};
+    uint32_t count = 0;
+    for (char **entry = environ; *entry; entry++)
+        count += (uint32_t)wanted_variable(*entry);
+    begin_frame(&hello, 0);
+    put_text(&hello, my_token);
+    put_u32(&hello, count);
+    for (char **entry = environ; *entry; entry++)
+        if (wanted_variable(*entry))
+            put_text(&hello, *entry);
+    int sent = send_frame(fd, &hello);
+    free(hello.data);
+    if (sent != 0) {
+        snprintf(why, why_size, "cannot talk to %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The service's answer to a hello: an empty answer. */
+static int hello_answered(int fd)
+{
+    size_t size = 0;
+    uint8_t *reply = read_frame(fd, &size);
+    int ok = reply != NULL && size == 2 && reply[0] == 0 && reply[1] == 0;
+    free(reply);
+    return ok;
 }
 
 static void new_token_locked(void)
@@ -518,8 +522,9 @@ static void new_token_locked(void)
              (long)now.tv_nsec, generation);
 }
 
-/* An idle connection of this process, or a new one; *gen tells give_back() which era. */
-static int take(unsigned *gen, char *why, size_t why_size)
+/* An idle connection of this process, or a new one (*fresh: its hello is unanswered yet);
+ * *gen tells give_back() which era it belongs to. */
+static int take(unsigned *gen, int *fresh, char *why, size_t why_size)
 {
     char my_token[sizeof token];
     pthread_mutex_lock(&pool_lock);
@@ -531,6 +536,7 @@ static int take(unsigned *gen, char *why, size_t why_size)
         new_token_locked();
     }
     *gen = generation;
+    *fresh = idle_count == 0;
     if (idle_count) {
         int fd = idle_fds[--idle_count];
         pthread_mutex_unlock(&pool_lock);
@@ -579,14 +585,32 @@ static void ask(const char *method, Buffer *args, int argc, Answer *a)
     call.failed |= args->failed;
     free(args->data);
     unsigned gen = 0;
-    int fd = take(&gen, a->detail, sizeof a->detail);
-    if (fd < 0) {
-        a->failure = E_FAIL;
-        free(call.data);
-        return;
+    int fd = -1, fresh = 0, attempt = 0;
+    for (;; attempt++) {
+        fd = take(&gen, &fresh, a->detail, sizeof a->detail);
+        if (fd < 0) {
+            a->failure = E_FAIL;
+            free(call.data);
+            return;
+        }
+        if (send_frame(fd, &call) == 0 && (!fresh || hello_answered(fd)))
+            break;
+        /* Not delivered, or turned away before the call was read (a service on its way
+         * out): nothing was done, and another service is found or started next time. */
+        close(fd);
+        if (attempt == 3) {
+            const char *path = getenv("HCNPY_SIM_SOCKET");
+            a->failure = E_FAIL;
+            snprintf(a->detail, sizeof a->detail, "the simulated HNS service at %s does not answer",
+                     path ? path : "(unset)");
+            free(call.data);
+            return;
+        }
+        struct timespec tick = {0, 20 * 1000 * 1000};
+        nanosleep(&tick, NULL);
     }
     size_t size = 0;
-    uint8_t *frame = send_frame(fd, &call) == 0 ? read_frame(fd, &size) : NULL;
+    uint8_t *frame = read_frame(fd, &size);
     free(call.data);
     if (frame == NULL || parse_answer(a, frame, size) != 0) {
         close(fd);
