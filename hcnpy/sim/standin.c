@@ -270,30 +270,17 @@ static pid_t pool_pid = 0;
 static unsigned generation = 0;
 static char token[96];
 
-static int send_all(int fd, const uint8_t *data, size_t n)
+/* Send (writing) or receive all n bytes; -1 when the peer is gone. */
+static int transfer(int fd, uint8_t *data, size_t n, int writing)
 {
     while (n) {
-        ssize_t sent = send(fd, data, n, MSG_NOSIGNAL);
-        if (sent < 0 && errno == EINTR)
+        ssize_t done = writing ? send(fd, data, n, MSG_NOSIGNAL) : recv(fd, data, n, 0);
+        if (done < 0 && errno == EINTR)
             continue;
-        if (sent <= 0)
+        if (done <= 0)
             return -1;
-        data += sent;
-        n -= (size_t)sent;
-    }
-    return 0;
-}
-
-static int read_all(int fd, uint8_t *data, size_t n)
-{
-    while (n) {
-        ssize_t got = recv(fd, data, n, 0);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return -1;
-        data += got;
-        n -= (size_t)got;
+        data += done;
+        n -= (size_t)done;
     }
     return 0;
 }
@@ -314,7 +301,7 @@ static int send_frame(int fd, Buffer *frame)
     }
     uint32_t n = (uint32_t)(frame->len - 4);
     memcpy(frame->data, &n, 4);
-    return send_all(fd, frame->data, frame->len);
+    return transfer(fd, frame->data, frame->len, 1);
 }
 
 /* One frame into a malloc-ed buffer (*size bytes), or NULL when the peer is gone. */
@@ -322,11 +309,11 @@ static uint8_t *read_frame(int fd, size_t *size)
 {
     uint8_t header[4];
     uint32_t n;
-    if (read_all(fd, header, 4))
+    if (transfer(fd, header, 4, 0))
         return NULL;
     memcpy(&n, header, 4);
     uint8_t *frame = (uint8_t *)malloc(n ? n : 1);
-    if (frame == NULL || read_all(fd, frame, n)) {
+    if (frame == NULL || transfer(fd, frame, n, 0)) {
         free(frame);
         return NULL;
     }
