@@ -452,8 +452,11 @@ static int wanted_variable(const char *entry)
            strncmp(entry, "XDG_STATE_HOME=", 15) == 0 || strncmp(entry, "LOCALAPPDATA=", 13) == 0;
 }
 
+#define TURNED_AWAY (-2)
+
 /* A new connection, its hello sent but not yet answered: the caller's first call follows
- * at once and both answers are read together (one round trip, not two). */
+ * at once and both answers are read together (one round trip, not two). -1 when there is no
+ * service to be had (why says why), TURNED_AWAY when one hung up before the hello. */
 static int connect_service(const char *my_token, char *why, size_t why_size)
 {
     const char *path = getenv("HCNPY_SIM_SOCKET");
@@ -483,10 +486,9 @@ static int connect_service(const char *my_token, char *why, size_t why_size)
             put_text(&hello, *entry);
     int sent = send_frame(fd, &hello);
     free(hello.data);
-    if (sent != 0) {
-        snprintf(why, why_size, "cannot talk to %s: %s", path, strerror(errno));
+    if (sent != 0) { /* hung up at once: a service on its way out */
         close(fd);
-        return -1;
+        return TURNED_AWAY;
     }
     return fd;
 }
@@ -575,16 +577,17 @@ static void ask(const char *method, Buffer *args, int argc, Answer *a)
     int fd = -1, fresh = 0, attempt = 0;
     for (;; attempt++) {
         fd = take(&gen, &fresh, a->detail, sizeof a->detail);
-        if (fd < 0) {
+        if (fd == -1) {
             a->failure = E_FAIL;
             free(call.data);
             return;
         }
-        if (send_frame(fd, &call) == 0 && (!fresh || hello_answered(fd)))
+        if (fd >= 0 && send_frame(fd, &call) == 0 && (!fresh || hello_answered(fd)))
             break;
         /* Not delivered, or turned away before the call was read (a service on its way
          * out): nothing was done, and another service is found or started next time. */
-        close(fd);
+        if (fd >= 0)
+            close(fd);
         if (attempt == 3) {
             const char *path = getenv("HCNPY_SIM_SOCKET");
             a->failure = E_FAIL;
