@@ -47,6 +47,8 @@ CONFLIST_FILE = "net.d/10-natnet.conflist"
 #: What the demo leaves out of the caller's environment, so that their settings cannot
 #: change what it shows (a pinned HNS version, injected faults, another CNI setup).
 FOREIGN = ("HCNPY_", "CNI", "CAP_ARGS", "NETCONFPATH", "WINPLUGINS_")
+#: Kept: where the simulator's service lives changes nothing the demo shows.
+KEPT = ("HCNPY_SIM_RUNTIME_DIR",)
 WIDTH = 96
 
 BOLD, DIM, GREEN, RED, RESET = "\033[1m", "\033[2m", "\033[32m", "\033[31m", "\033[0m"
@@ -79,7 +81,9 @@ class Demo:
             "CNISKEL_CACHE_DIR": str(root / "cache"),
             "WINPLUGINS_LOCK_DIR": str(root / "locks"),
         }
-        self.base_env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN)}
+        self.base_env = {
+            k: v for k, v in os.environ.items() if not k.startswith(FOREIGN) or k in KEPT
+        }
 
     def shown_value(self, value: str) -> str:
         """A variable's value in an echoed command: ``"$DEMO/..."`` for the state directory."""

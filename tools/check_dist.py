@@ -153,6 +153,8 @@ def main() -> None:
         env["PATH"] = os.pathsep.join([str(bin_dir), env.get("PATH", "")])
         # The stand-in library `hcnpy info` builds below, which the tutorial's tests reuse.
         env["HCNPY_SIM_CACHE"] = str(work / "standin-cache")
+        # The simulator service this install starts leaves soon after the check.
+        env["HCNPY_SIM_SERVICE_IDLE"] = "5"
         pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         run([*pip, str(hcnpy_wheel), "pytest"], env, work)
         check_imports(python, env, work, ["hcnpy", "cniskel"])

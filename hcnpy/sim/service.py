@@ -73,13 +73,23 @@ def _source_stamp() -> tuple[tuple[str, int, int], ...]:
     return tuple(stamp)
 
 
+class _Caller:
+    """One calling process: its engine and how many connections it has open."""
+
+    __slots__ = ("connections", "engine")
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.connections = 0
+
+
 class Service:
     """The engines of the processes connected to one socket."""
 
     def __init__(self, path: str, idle_s: float = DEFAULT_IDLE_S) -> None:
         self.path = path
         self.idle_s = idle_s
-        self._engines: dict[str, list[object]] = {}  # client token -> [engine, connections]
+        self._callers: dict[str, _Caller] = {}  # by the token each process introduces itself with
         self._lock = threading.Lock()
         self._active = 0
         self._idle_since = time.monotonic()
@@ -94,26 +104,25 @@ class Service:
     # -- engines -------------------------------------------------------------------------
     def _acquire(self, token: str, environ: Mapping[str, str]) -> Engine:
         with self._lock:
-            entry = self._engines.get(token)
-            if entry is None:
+            caller = self._callers.get(token)
+            if caller is None:
                 engine = engine_for(environ, self._stores)
                 engine.kill_caller = self._kill_caller
                 engine.caller_gone = self._caller_gone
-                entry = self._engines[token] = [engine, 0]
-            entry[1] = int(entry[1]) + 1  # type: ignore[call-overload]
-            return entry[0]  # type: ignore[return-value]
+                caller = self._callers[token] = _Caller(engine)
+            caller.connections += 1
+            return caller.engine
 
     def _release(self, token: str) -> None:
         with self._lock:
-            entry = self._engines.get(token)
-            if entry is None:
+            caller = self._callers.get(token)
+            if caller is None:
                 return
-            entry[1] = int(entry[1]) - 1  # type: ignore[call-overload]
-            if entry[1]:
+            caller.connections -= 1
+            if caller.connections:
                 return
-            del self._engines[token]
-        engine: Engine = entry[0]  # type: ignore[assignment]
-        engine.shutdown()
+            del self._callers[token]
+        caller.engine.shutdown()  # its handles go with it, as a dead process's do in HNS
 
     @staticmethod
     def _kill_caller() -> None:

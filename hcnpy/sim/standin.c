@@ -548,6 +548,17 @@ static void give_back(int fd, unsigned gen)
         close(fd);
 }
 
+/* Close every idle connection: after one of them failed, the others lead to the same
+ * service, which is gone. */
+static void drop_idle(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    for (int i = 0; i < idle_count; i++)
+        close(idle_fds[i]);
+    idle_count = 0;
+    pthread_mutex_unlock(&pool_lock);
+}
+
 /* Forget this process's connections: the service drops its handles, and the next call
  * introduces the process afresh (with the environment it has then). */
 EXPORT uint32_t HcnSimReset(void)
@@ -588,6 +599,8 @@ static void ask(const char *method, Buffer *args, int argc, Answer *a)
          * out): nothing was done, and another service is found or started next time. */
         if (fd >= 0)
             close(fd);
+        if (!fresh)
+            drop_idle();
         if (attempt == 3) {
             const char *path = getenv("HCNPY_SIM_SOCKET");
             a->failure = E_FAIL;
@@ -604,6 +617,7 @@ static void ask(const char *method, Buffer *args, int argc, Answer *a)
     free(call.data);
     if (frame == NULL || parse_answer(a, frame, size) != 0) {
         close(fd);
+        drop_idle();
         free(frame);
         a->failure = E_FAIL;
         snprintf(a->detail, sizeof a->detail, "the simulated HNS service failed during %s",

@@ -438,42 +438,44 @@ class StorePool:
     """Open state connections kept for reuse by later engines (the simulator service's).
 
     A connection is handed out again only while its file is still the one at its path (not
-    deleted or replaced since).
+    deleted or replaced since). At most ``keep`` are kept, the oldest closed first: a service
+    that has seen thousands of state files holds a few of them open, not all.
     """
 
-    def __init__(self, keep_per_path: int = 8) -> None:
-        self.keep_per_path = keep_per_path
-        self._idle: dict[str, list[Store]] = {}
+    def __init__(self, keep: int = 16) -> None:
+        self.keep = keep
+        self._idle: list[Store] = []
         self._lock = _thread.allocate_lock()
 
     def take(self, path: str) -> Store:
         """An open connection to ``path``: a kept one, else a new one."""
-        while True:
-            with self._lock:
-                idle = self._idle.get(path)
-                store = idle.pop() if idle else None
-            if store is None:
-                return Store(path)
-            if store.still_current():
-                return store
-            store.close()
+        with self._lock:
+            found = next((s for s in reversed(self._idle) if s.path == path), None)
+            if found is not None:
+                self._idle.remove(found)
+        if found is not None and found.still_current():
+            return found
+        if found is not None:
+            found.close()
+        return Store(path)
 
     def give(self, store: Store) -> None:
         """Keep ``store`` for the next :meth:`take` of its path (or close it)."""
+        to_close = [store]
         with self._lock:
-            idle = self._idle.setdefault(store.path, [])
-            if len(idle) < self.keep_per_path and store.still_current():
-                idle.append(store)
-                return
-        store.close()
+            if store.still_current():
+                self._idle.append(store)
+                to_close = self._idle[: max(0, len(self._idle) - self.keep)]
+                del self._idle[: len(to_close)]
+        for stale in to_close:
+            stale.close()
 
     def close(self) -> None:
         """Close every kept connection."""
         with self._lock:
-            idle, self._idle = self._idle, {}
-        for stores in idle.values():
-            for store in stores:
-                store.close()
+            idle, self._idle = self._idle, []
+        for store in idle:
+            store.close()
 
 
 def _prepare_file(path: str) -> None:

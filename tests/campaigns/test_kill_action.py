@@ -7,7 +7,6 @@ once the call committed (HNS acted, the caller never hears of it).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 from pathlib import Path
@@ -26,6 +25,7 @@ from hcnpy.sim.faults import (
 )
 
 from ..plugins.wp_harness import BIN
+from ..suite_env import environ_without
 from .invariants import integrity_problems, stray_processes
 
 
@@ -135,7 +135,7 @@ def test_property_entries_round_trip(
 
 
 def _hcnpy(state: Path, faults: str, *args: str) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HCNPY_", "CNI_"))}
+    env = environ_without("HCNPY_", "CNI_")
     env.update(HCNPY_BACKEND="sim", HCNPY_SIM_STATE=str(state), HCNPY_SIM_FAULTS=faults)
     return subprocess.run(
         [str(BIN / "hcnpy"), *args], env=env, capture_output=True, timeout=60, check=False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -14,13 +13,14 @@ import pytest
 from hcnpy.sim.datapath.names import instance_tag, list_netns
 
 from ..plugins.wp_harness import EXAMPLES
+from ..suite_env import environ_without
 from .conftest import UNAVAILABLE
 from .dp_harness import Lab
 
 
 @pytest.mark.skipif(UNAVAILABLE is not None, reason=UNAVAILABLE or "")
 def test_acl_example_pings_through_the_kernel() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CNI_", "HCNPY_"))}
+    env = environ_without("CNI_", "HCNPY_")
     proc = subprocess.run(
         [sys.executable, str(EXAMPLES / "acl_block_allow.py"), "--datapath"],
         env=env, capture_output=True, text=True, timeout=120, check=False,

@@ -6,11 +6,12 @@ demo then deleted.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from ..suite_env import environ_without
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "examples" / "demo.py"
@@ -18,11 +19,7 @@ DEMO = ROOT / "examples" / "demo.py"
 
 def environment(tmp_path: Path) -> dict[str, str]:
     """The caller's environment without anything the demo depends on, temp files in tmp_path."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("HCNPY_", "CNI", "CAP_ARGS", "NETCONFPATH", "WINPLUGINS_"))
-    }
+    env = environ_without("HCNPY_", "CNI", "CAP_ARGS", "NETCONFPATH", "WINPLUGINS_")
     return {**env, "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
 
 

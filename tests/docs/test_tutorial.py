@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from ..suite_env import environ_without
+
 DOCS = Path(__file__).parents[2] / "docs"
 TUTORIAL = DOCS / "tutorial"
 FILES = TUTORIAL / "hello_hns"
@@ -47,11 +49,7 @@ class Reader:
         ).stdout.strip()
         ours = sysconfig.get_paths()["purelib"]
         Path(site_packages, "dev-env.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("HCNPY_", "CNI", "NETCONFPATH", "CAP_ARGS", "VIRTUAL_ENV"))
-        }
+        self.env = environ_without("HCNPY_", "CNI", "NETCONFPATH", "CAP_ARGS", "VIRTUAL_ENV")
         # The reader's venv first; then this interpreter's scripts (hcnpy, cniskel), which a
         # reader who ran `pip install hcnpy` would have in the same directory.
         self.env["PATH"] = os.pathsep.join(

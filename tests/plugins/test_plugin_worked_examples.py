@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
+from ..suite_env import environ_without
 from .wp_harness import EXAMPLES
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CNI_", "HCNPY_", "CAP_"))}
+    env = environ_without("CNI_", "HCNPY_", "CAP_")
     env["NO_COLOR"] = "1"
     return env
 

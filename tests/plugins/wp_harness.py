@@ -21,6 +21,8 @@ from hcnpy import bindings
 from hcnpy.ops import Ops
 from hcnpy.sim import engine
 
+from ..suite_env import environ_without
+
 #: The venv's scripts directory (where nat, sdnbridge, sdnoverlay, cniskel, hcnpy live).
 BIN = Path(sys.executable).parent
 #: Debian's containernetworking-plugins (host-local, ...).
@@ -150,7 +152,7 @@ class Sim:
     # -- running plugins ------------------------------------------------------------------
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CNI_", "HCNPY_"))}
+        env = environ_without("CNI_", "HCNPY_")
         env.update(
             HCNPY_BACKEND="sim",
             HCNPY_SIM_STATE=str(self.state),

@@ -20,9 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hcnpy.errors import HcnError
 from hcnpy.guid import guid_bytes_le
 from hcnpy.ops import Ops
-from hcnpy.sim import service, standin, wire
+from hcnpy.sim import engine, service, standin, wire
+from hcnpy.sim.state import Store, StorePool
 
 NETWORK = {
     "Name": "svc",
@@ -199,3 +201,43 @@ def test_frames_carry_their_length(tmp_path: Path) -> None:
         assert wire.read_frame(right) == b"hello"
         left.close()
         assert wire.read_frame(right) is None
+
+
+def test_a_service_that_dies_is_replaced_and_the_state_survives(
+    ops: Ops, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sock = tmp_path / "own.sock"  # a service of this test's own: the suite's is not killed
+    monkeypatch.setenv("HCNPY_SIM_SOCKET", str(sock))
+    monkeypatch.setenv("HCNPY_SIM_SERVICE_IDLE", "1")
+    engine.reset_engine()
+    try:
+        network = ops.create_network(NETWORK)
+        first = int((tmp_path / "own.sock.pid").read_text())
+        os.kill(first, signal.SIGKILL)
+        while Path(f"/proc/{first}").exists() and sys.platform.startswith("linux"):
+            time.sleep(0.01)
+        with contextlib.suppress(HcnError):
+            ops.list_networks()  # the call that finds the service gone may fail...
+        assert [n["ID"] for n in ops.list_networks()] == [network["ID"]]  # ...the next works
+        assert int((tmp_path / "own.sock.pid").read_text()) != first
+        ops.delete_network(network["ID"])
+    finally:
+        monkeypatch.undo()
+        engine.reset_engine()
+
+
+def test_the_pool_keeps_a_few_connections_and_never_a_replaced_file(tmp_path: Path) -> None:
+    pool = StorePool(keep=2)
+    paths = [str(tmp_path / f"{i}.sqlite3") for i in range(3)]
+    stores = [Store(path) for path in paths]
+    for store in stores:
+        pool.give(store)
+    assert pool.take(paths[2]) is stores[2]
+    assert pool.take(paths[0]) is not stores[0]  # the oldest was closed when a third came
+    replaced = pool.take(paths[1])
+    assert replaced is stores[1]
+    pool.give(replaced)
+    os.unlink(paths[1])
+    Store(paths[1]).close()  # a new file at the same path
+    assert pool.take(paths[1]) is not stores[1]
+    pool.close()
