@@ -156,6 +156,13 @@ static void put_guid(Buffer *b, const GUID *id)
     put(b, id, 16);
 }
 
+/* A GUID as it is, the all-zero one included (the object to open or delete). */
+static void put_id(Buffer *b, const GUID *id)
+{
+    put_u8(b, 3);
+    put(b, id, 16);
+}
+
 /* -- answers ------------------------------------------------------------------------------ */
 
 typedef struct {
@@ -698,8 +705,7 @@ static HRESULT open_kind(const char *kind, const GUID *id, void **out, PWSTR *re
     Buffer b = {0};
     Answer a;
     put_text(&b, kind);
-    put_u8(&b, 3);
-    put(&b, id, 16);
+    put_id(&b, id);
     ask("open", &b, 2, &a);
     return finish_handle(&a, out, record);
 }
@@ -740,8 +746,7 @@ static HRESULT delete_kind(const char *kind, const GUID *id, PWSTR *record)
     Buffer b = {0};
     Answer a;
     put_text(&b, kind);
-    put_u8(&b, 3);
-    put(&b, id, 16);
+    put_id(&b, id);
     ask("delete", &b, 2, &a);
     return finish(&a, NULL, record);
 }
