@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import site
 import subprocess
 import uuid
 from pathlib import Path
@@ -24,7 +23,6 @@ from hcnpy.sim.engine import Engine
 from .sim_engine_support import create, create_hr, get, ids, modify_hr, new_engine, try_create
 
 REAL = Path(__file__).resolve().parents[2] / "data" / "real-hns"
-ROOT = Path(__file__).resolve().parents[3]
 C_CLIENT = Path(__file__).parent / "c" / "hcn_client.c"
 Q = json.dumps({"SchemaVersion": {"Major": 2, "Minor": 0}})
 
@@ -147,8 +145,9 @@ def _c_client(tmp_path: Path) -> Path:
 
 
 def _run_c(binary: Path, library: Library, state: Path, scenario: str) -> list[list[str]]:
-    paths = [str(ROOT), *site.getsitepackages()]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "HCNPY_SIM_STATE": str(state)}
+    # No Python runs in the C program: the stand-in reaches the simulator service this
+    # process's sim backend pointed it at (HCNPY_SIM_SOCKET, inherited).
+    env = {**os.environ, "HCNPY_SIM_STATE": str(state)}
     env.pop("HCNPY_SIM_FAULTS", None)
     done = subprocess.run(
         [str(binary), library.path, scenario], env=env, capture_output=True, text=True, timeout=60

@@ -63,8 +63,8 @@ static const GUID NIL;
 
 int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: hcn_client LIBRARY SCENARIO\n"); return 2; }
-    /* RTLD_GLOBAL: the stand-in embeds Python, whose extension modules need its symbols. */
-    lib = dlopen(argv[1], RTLD_NOW | RTLD_GLOBAL);
+    /* A plain C library, as computenetwork.dll is: it calls the simulator service. */
+    lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (!lib) { fprintf(stderr, "%s\n", dlerror()); return 2; }
     co_free = (free_fn)sym("CoTaskMemFree");
     const char *scenario = argv[2];
