@@ -51,7 +51,7 @@ def open_standin(path: str | None = None) -> Transport:
         ready=("HcnSimReady", SIM_READY),
     )
     c_calls: Any = transport  # a C transport: it also calls the stand-in's own exports
-    on_reset(lambda: c_calls.call_probe("HcnSimReset"))
+    on_reset(path, lambda: c_calls.call_probe("HcnSimReset"))
     return transport
 
 

@@ -266,8 +266,9 @@ HANDLES_PER_PROCESS = _rule(
     "and is released when that process ends, whatever it left open.",
     None,
     INFERRED,
-    "hcn.md section 1 (computenetwork.dll is a client of the HNS service; handles are "
-    "client-side objects)",
+    "hcn.md section 1.3 (handles are the client DLL's opaque void*; the ServiceDisconnect "
+    "notification) and section 1.4 (HCN_E_MANAGER_STOPPED, 'service stopping'): HNS is a "
+    "separate service; that it releases a dead client's handles is inferred, not observed",
     checkable=False,
 )
 CALLER_GONE = _rule(

@@ -236,19 +236,20 @@ def prepare_service() -> str:
     return path
 
 
-_resets: list[Callable[[], object]] = []
+_resets: dict[str, Callable[[], object]] = {}
 
 
-def on_reset(action: Callable[[], object]) -> None:
-    """Call ``action`` on :func:`reset_connections` (each loaded stand-in registers one)."""
-    _resets.append(action)
+def on_reset(library: str, action: Callable[[], object]) -> None:
+    """Call ``action`` on :func:`reset_connections`: one per loaded stand-in ``library`` (a
+    library loaded again is the same library, so its action is replaced, not added)."""
+    _resets[library] = action
 
 
 def reset_connections() -> None:
     """Make every loaded stand-in drop its connections to the service: the service releases
     this process's handles, and the next call introduces the process with its environment
     as it is then (``hcnpy.sim.engine.reset_engine`` calls this)."""
-    for action in list(_resets):
+    for action in list(_resets.values()):
         action()
 
 

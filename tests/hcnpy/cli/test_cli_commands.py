@@ -300,7 +300,7 @@ def test_sim_reset_and_version(hcnpy_cli: Run) -> None:
         ["route", "show", "e4"],
         ["endpoint", "create", "--network", "n", "--port-mapping", "80"],
         ["endpoint", "create", "--network", "n", "--ip", "nope"],
-        ["endpoint", "create", "--network", "n", "--policy-file", "/no/such/file.json"],
+        ["endpoint", "create", "--network", "n", "--policy-file", "no-such-policy-file.json"],
         ["network", "list", "--filter", "{bad"],
         ["--timeout", "0", "network", "list"],
         ["policy", "add", "--endpoint", "x"],
